@@ -1,0 +1,31 @@
+//! `server`: parses the command line, starts the chat server and serves until killed.
+
+use realtime_chat::config::{self, Command};
+use realtime_chat::{Server, protocol, server};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let config = match config::parse_args(std::env::args().skip(1)) {
+        Ok(Command::Run(config)) => config,
+        Ok(Command::Help) => {
+            println!("{}", config::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("server: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let addr = config.addr.clone();
+    match Server::bind(config) {
+        Ok(server) => {
+            println!("{}", protocol::log::running(server.local_addr().port()));
+            server.wait();
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("server: {}", server::describe_bind_error(&addr, &error));
+            ExitCode::from(2)
+        }
+    }
+}

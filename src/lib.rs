@@ -1,0 +1,26 @@
+//! realtime-chat: a Rust port of the classic Go TCP chat room, written to be read side by side
+//! with the original.
+//!
+//! One OS thread per client reads lines; one broadcaster thread drains a channel and writes every
+//! message to everyone except its author; a `parking_lot::Mutex` guards the room. Each goroutine of
+//! the Go original is one named thread here (see [`server`]).
+//!
+//! Layout, in the order a message travels:
+//! - [`config`]: the server's address and limits, and its command line.
+//! - [`server`]: binds the listener, runs the `acceptor`, starts and stops everything.
+//! - [`session`]: one client's thread: the ID handshake, then its lines as events.
+//! - [`line_reader`]: reading a line of bounded length from an untrusted peer.
+//! - [`protocol`]: every line on the wire, and the rules for IDs, commands and bad bytes.
+//! - [`room`]: the connections and users behind the mutex.
+//! - [`broadcaster`]: the one thread that writes to joined clients.
+
+pub mod broadcaster;
+pub mod config;
+pub mod line_reader;
+pub mod protocol;
+pub mod room;
+pub mod server;
+pub mod session;
+
+pub use config::Config;
+pub use server::Server;

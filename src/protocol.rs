@@ -1,0 +1,288 @@
+//! The wire protocol: every line the server sends, and the rules for what a client sends.
+//!
+//! Go counterpart: the `fmt.Sprintf` calls scattered through the original's `handleClient` and
+//! `broadcaster`. Here every string lives in one place as a pure function, so the protocol can be
+//! read (and unit-tested) without a socket in sight.
+//!
+//! The protocol is plain UTF-8 lines ending in `\n` (the server also accepts `\r\n`), so
+//! `nc 127.0.0.1 5000` is a complete client. Every line a client receives is either a user's
+//! message, which starts with `[`, or a system line, which never does.
+
+/// The longest ID, in characters. A bound keeps the user list and every message prefix short
+/// enough to read on one terminal line.
+pub const MAX_ID_CHARS: usize = 32;
+
+/// Sent on connect, and again after every rejected ID.
+pub const ID_PROMPT: &str = "Enter your ID:";
+
+/// The answer to `/help`.
+pub const HELP: &str = "** Commands: /users, /quit, /help **";
+
+/// Sent to every joined client when the server stops.
+pub const SHUTTING_DOWN: &str = "** Server is shutting down **";
+
+/// Sent to a connection that has not chosen a valid ID within the ID timeout.
+pub const ID_TIMED_OUT: &str = "** Timed out waiting for your ID **";
+
+/// Why an ID was refused. The text of each reason states the rule, so a person at `nc` can fix
+/// the ID without reading any documentation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdRejection {
+    Empty,
+    TooLong,
+    BadCharacter(char),
+    Taken(String),
+}
+
+impl IdRejection {
+    /// The line sent to the client.
+    pub fn line(&self) -> String {
+        match self {
+            IdRejection::Empty => {
+                "ID rejected: it is empty; use 1 to 32 letters, digits, '_', '-' or '.'".to_string()
+            }
+            IdRejection::TooLong => format!(
+                "ID rejected: it is longer than {MAX_ID_CHARS} characters; use 1 to {MAX_ID_CHARS} letters, digits, '_', '-' or '.'"
+            ),
+            IdRejection::BadCharacter(c) => format!(
+                "ID rejected: {} is not allowed; use only letters, digits, '_', '-' or '.'",
+                describe_char(*c)
+            ),
+            IdRejection::Taken(id) => format!("ID '{id}' is already taken"),
+        }
+    }
+}
+
+/// Names a character for an error message: printable ones quoted, the rest as `U+XXXX`, so an
+/// invisible or terminal-controlling character is never echoed back raw.
+fn describe_char(c: char) -> String {
+    if c.is_whitespace() || is_stripped(c) || c == char::REPLACEMENT_CHARACTER {
+        format!("the character U+{:04X}", c as u32)
+    } else {
+        format!("'{c}'")
+    }
+}
+
+/// Checks an ID as the client sent it (after trimming surrounding whitespace) against the
+/// character and length rules. Uniqueness is the room's business, not the protocol's.
+pub fn validate_id(id: &str) -> Result<(), IdRejection> {
+    if id.is_empty() {
+        return Err(IdRejection::Empty);
+    }
+    if let Some(bad) = id.chars().find(|&c| !is_id_char(c)) {
+        return Err(IdRejection::BadCharacter(bad));
+    }
+    if id.chars().count() > MAX_ID_CHARS {
+        return Err(IdRejection::TooLong);
+    }
+    Ok(())
+}
+
+fn is_id_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+
+/// The key under which an ID is unique: `Ahmed` and `AHMED` are the same user.
+pub fn id_key(id: &str) -> String {
+    id.to_lowercase()
+}
+
+/// True for characters that must never reach another user's terminal: C0 and C1 control
+/// characters and DEL (cursor movement, colours, screen clearing) and the Unicode bidirectional
+/// overrides and isolates (which reorder the text around them).
+pub fn is_stripped(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Turns raw bytes from a peer into text that is safe to show: invalid UTF-8 becomes U+FFFD,
+/// a tab becomes a space, every other stripped character is removed.
+pub fn sanitize(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw)
+        .chars()
+        .filter_map(|c| match c {
+            '\t' => Some(' '),
+            c if is_stripped(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// What one line from a joined client asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Text to broadcast to everyone else.
+    Say(String),
+    Users,
+    Help,
+    Quit,
+    Unknown(String),
+    /// A line with nothing but whitespace: dropped silently.
+    Nothing,
+}
+
+/// Reads one sanitized line from a joined client. A line starting with `/` is a command, named by
+/// its first word (case-insensitively; anything after the word is ignored); `//` escapes a message
+/// that starts with `/`.
+pub fn parse_request(line: &str) -> Request {
+    if line.trim().is_empty() {
+        return Request::Nothing;
+    }
+    if let Some(escaped) = line.strip_prefix("//") {
+        return Request::Say(format!("/{escaped}"));
+    }
+    if !line.starts_with('/') {
+        return Request::Say(line.to_string());
+    }
+    let word = line.split_whitespace().next().unwrap_or(line);
+    match word.to_lowercase().as_str() {
+        "/users" => Request::Users,
+        "/help" => Request::Help,
+        "/quit" => Request::Quit,
+        _ => Request::Unknown(word.to_string()),
+    }
+}
+
+/// `[Ahmed]: hello`: the only kind of line that starts with `[`.
+pub fn chat_line(from: &str, text: &str) -> String {
+    format!("[{from}]: {text}")
+}
+
+pub fn joined_line(id: &str) -> String {
+    format!("User {id} joined the chat")
+}
+
+pub fn left_line(id: &str) -> String {
+    format!("User {id} left the chat")
+}
+
+/// What a newcomer sees first: everyone who was already in the room, in join order.
+pub fn current_users_line(others: &[&str]) -> String {
+    if others.is_empty() {
+        "** No other users in chat **".to_string()
+    } else {
+        format!("** Current users in chat: {} **", others.join(", "))
+    }
+}
+
+/// The answer to `/users`: everyone, the asker included, in join order.
+pub fn users_line(everyone: &[&str]) -> String {
+    format!("** Users in chat: {} **", everyone.join(", "))
+}
+
+pub fn unknown_command_line(word: &str) -> String {
+    format!("** Unknown command: {word} (try /help) **")
+}
+
+pub fn line_too_long(max_bytes: usize) -> String {
+    format!("** Line too long (max {max_bytes} bytes); not sent **")
+}
+
+pub fn server_full(max_clients: usize) -> String {
+    format!("** Server is full ({max_clients} users); try again later **")
+}
+
+/// The server terminal's log lines, kept here so they match the protocol's wording.
+pub mod log {
+    pub fn running(port: u16) -> String {
+        format!("Server running on port {port}...")
+    }
+
+    pub fn joined(id: &str) -> String {
+        format!("[SERVER] User '{id}' joined the chat")
+    }
+
+    pub fn left(id: &str) -> String {
+        format!("[SERVER] User '{id}' left the chat")
+    }
+
+    pub fn dropped(id: &str) -> String {
+        format!("[SERVER] User '{id}' dropped: not reading")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_letters_digits_and_three_marks_in_any_script() {
+        for id in ["Ahmed", "omar_1", "s-a.r", "Łukasz", "محمد", "名前", "x"] {
+            assert_eq!(validate_id(id), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn rejects_empty_long_and_odd_ids_with_the_rule() {
+        assert_eq!(validate_id(""), Err(IdRejection::Empty));
+        assert_eq!(validate_id(&"a".repeat(33)), Err(IdRejection::TooLong));
+        assert_eq!(validate_id(&"é".repeat(32)), Ok(()));
+        assert_eq!(validate_id("a b"), Err(IdRejection::BadCharacter(' ')));
+        assert_eq!(
+            validate_id("a\u{202E}b"),
+            Err(IdRejection::BadCharacter('\u{202E}'))
+        );
+        assert_eq!(validate_id("[x]"), Err(IdRejection::BadCharacter('[')));
+        let line = IdRejection::BadCharacter('\u{1b}').line();
+        assert!(line.contains("U+001B"), "{line}");
+        assert!(!line.contains('\u{1b}'));
+        assert_eq!(
+            IdRejection::Taken("Ahmed".into()).line(),
+            "ID 'Ahmed' is already taken"
+        );
+    }
+
+    #[test]
+    fn ids_are_unique_ignoring_case() {
+        assert_eq!(id_key("AhMeD"), id_key("ahmed"));
+    }
+
+    #[test]
+    fn sanitize_strips_controls_and_bidi_and_replaces_bad_utf8() {
+        assert_eq!(sanitize(b"a\tb"), "a b");
+        assert_eq!(sanitize(b"\x1b[31mred\x7f\x07"), "[31mred");
+        assert_eq!(sanitize("x\u{85}y\u{202E}z\u{2066}".as_bytes()), "xyz");
+        assert_eq!(sanitize(b"ok\xff"), "ok\u{FFFD}");
+    }
+
+    #[test]
+    fn parses_commands_and_messages() {
+        assert_eq!(parse_request("hello"), Request::Say("hello".into()));
+        assert_eq!(parse_request("   "), Request::Nothing);
+        assert_eq!(parse_request("/users"), Request::Users);
+        assert_eq!(parse_request("/USERS now"), Request::Users);
+        assert_eq!(parse_request("/help"), Request::Help);
+        assert_eq!(parse_request("/quit"), Request::Quit);
+        assert_eq!(parse_request("/foo bar"), Request::Unknown("/foo".into()));
+        assert_eq!(parse_request("//path"), Request::Say("/path".into()));
+        assert_eq!(parse_request(" /users"), Request::Say(" /users".into()));
+    }
+
+    #[test]
+    fn formats_every_line() {
+        assert_eq!(chat_line("Omar", "Hi Ahmed!"), "[Omar]: Hi Ahmed!");
+        assert_eq!(joined_line("Ahmed"), "User Ahmed joined the chat");
+        assert_eq!(left_line("Ahmed"), "User Ahmed left the chat");
+        assert_eq!(current_users_line(&[]), "** No other users in chat **");
+        assert_eq!(
+            current_users_line(&["Omar", "Sarah"]),
+            "** Current users in chat: Omar, Sarah **"
+        );
+        assert_eq!(
+            users_line(&["Ahmed", "Omar"]),
+            "** Users in chat: Ahmed, Omar **"
+        );
+        assert_eq!(
+            unknown_command_line("/foo"),
+            "** Unknown command: /foo (try /help) **"
+        );
+        assert_eq!(
+            line_too_long(4096),
+            "** Line too long (max 4096 bytes); not sent **"
+        );
+        assert_eq!(
+            server_full(1000),
+            "** Server is full (1000 users); try again later **"
+        );
+        assert_eq!(log::dropped("X"), "[SERVER] User 'X' dropped: not reading");
+    }
+}

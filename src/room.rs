@@ -1,0 +1,198 @@
+//! The room: every open connection and every user, behind one `parking_lot::Mutex`.
+//!
+//! Go counterpart: `clients map[string]net.Conn` guarded by `mu sync.Mutex`. In Go, nothing stops a
+//! goroutine from touching the map without taking `mu`; here the map lives *inside* the mutex
+//! ([`SharedRoom`]), so the only way to reach it is through the guard that `lock()` returns.
+//!
+//! Who locks it, and for what:
+//! - the acceptor, to count and register a new connection ([`Room::admit`]);
+//! - a client thread, to claim its ID ([`Room::claim`]) and, when it ends, to free its slot;
+//! - the broadcaster, to turn a batch of events into the bytes each user must receive.
+//!
+//! No lock is ever held across a socket write: the broadcaster queues lines in each member's
+//! outbox under the lock, takes the outboxes ([`Room::take_deliveries`]), unlocks, then writes. So a
+//! slow socket delays only the broadcaster, never a join, a leave or an ID check.
+
+use crate::protocol::{self, IdRejection};
+use parking_lot::Mutex;
+use std::collections::{BTreeMap, HashMap};
+use std::net::{Shutdown, TcpStream};
+use std::sync::Arc;
+
+/// The room as every thread holds it.
+pub type SharedRoom = Arc<Mutex<Room>>;
+
+/// Names one accepted connection, from accept until its thread ends.
+pub type ConnectionId = u64;
+
+/// Names one user from claiming an ID until leaving. Handed out in increasing order, so the
+/// members map, ordered by this key, lists users in the order they joined.
+pub type MemberId = u64;
+
+/// A user who has claimed an ID.
+pub struct Member {
+    pub id: String,
+    pub stream: Arc<TcpStream>,
+    /// Set by the broadcaster when it announces the join. Until then the member owns its ID but
+    /// receives nothing: anything broadcast before its join must not reach it.
+    announced: bool,
+    /// Lines waiting for the broadcaster's next round of writes.
+    outbox: Vec<u8>,
+}
+
+/// Bytes owed to one member, taken out of the room so they can be written without the lock.
+pub struct Delivery {
+    pub member: MemberId,
+    pub stream: Arc<TcpStream>,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Default)]
+pub struct Room {
+    /// Every accepted connection, joined or not: its count is what `--max-clients` limits, and at
+    /// shutdown every one of them is closed.
+    connections: HashMap<ConnectionId, Arc<TcpStream>>,
+    members: BTreeMap<MemberId, Member>,
+    /// Case-folded ID to member, so IDs are unique ignoring case.
+    ids: HashMap<String, MemberId>,
+    next_connection: ConnectionId,
+    next_member: MemberId,
+}
+
+impl Room {
+    pub fn shared() -> SharedRoom {
+        Arc::new(Mutex::new(Room::default()))
+    }
+
+    /// Registers a new connection, or returns `None` when `max` connections are already open.
+    pub fn admit(&mut self, stream: Arc<TcpStream>, max: usize) -> Option<ConnectionId> {
+        if self.connections.len() >= max {
+            return None;
+        }
+        self.next_connection += 1;
+        self.connections.insert(self.next_connection, stream);
+        Some(self.next_connection)
+    }
+
+    /// Frees a connection's slot when its thread ends.
+    pub fn release(&mut self, connection: ConnectionId) {
+        self.connections.remove(&connection);
+    }
+
+    /// Claims an ID for a new member, who stays silent until [`Room::announce`].
+    pub fn claim(&mut self, id: &str, stream: Arc<TcpStream>) -> Result<MemberId, IdRejection> {
+        let key = protocol::id_key(id);
+        if let Some(owner) = self.ids.get(&key) {
+            return Err(IdRejection::Taken(self.members[owner].id.clone()));
+        }
+        self.next_member += 1;
+        let member = Member {
+            id: id.to_string(),
+            stream,
+            announced: false,
+            outbox: Vec::new(),
+        };
+        self.members.insert(self.next_member, member);
+        self.ids.insert(key, self.next_member);
+        Ok(self.next_member)
+    }
+
+    /// Announces a claimed member: it gets the list of everyone already announced, they get its
+    /// join notice. Returns its ID for the server log, or `None` if it is already gone.
+    pub fn announce(&mut self, newcomer: MemberId) -> Option<String> {
+        let others = self.announced_ids(Some(newcomer));
+        let welcome = protocol::current_users_line(&others);
+        let member = self.members.get_mut(&newcomer)?;
+        member.announced = true;
+        queue(&mut member.outbox, &welcome);
+        let id = member.id.clone();
+        self.queue_for_all(Some(newcomer), &protocol::joined_line(&id));
+        Some(id)
+    }
+
+    /// Queues a line for every announced member except `except`.
+    pub fn queue_for_all(&mut self, except: Option<MemberId>, line: &str) {
+        for (key, member) in self.members.iter_mut() {
+            if member.announced && Some(*key) != except {
+                queue(&mut member.outbox, line);
+            }
+        }
+    }
+
+    /// Queues a chat line from `from` for everyone else, if `from` is still an announced member:
+    /// a message read after its author was dropped is never delivered after the `left` notice.
+    pub fn queue_message(&mut self, from: MemberId, line: &str) {
+        if self.is_announced(from) {
+            self.queue_for_all(Some(from), line);
+        }
+    }
+
+    /// Queues a line for one announced member only.
+    pub fn queue_reply(&mut self, to: MemberId, line: &str) {
+        if let Some(member) = self.members.get_mut(&to).filter(|m| m.announced) {
+            queue(&mut member.outbox, line);
+        }
+    }
+
+    /// The `/users` answer: every announced member, the asker included, in join order.
+    pub fn users_line(&self) -> String {
+        protocol::users_line(&self.announced_ids(None))
+    }
+
+    /// Removes a member and, if it had been announced, queues its `left` notice for the others.
+    /// Idempotent: removing a member twice returns `None` the second time and announces nothing.
+    pub fn remove(&mut self, member: MemberId) -> Option<Member> {
+        let gone = self.members.remove(&member)?;
+        self.ids.remove(&protocol::id_key(&gone.id));
+        if gone.announced {
+            self.queue_for_all(None, &protocol::left_line(&gone.id));
+        }
+        Some(gone)
+    }
+
+    /// Takes every member's waiting lines, leaving the outboxes empty.
+    pub fn take_deliveries(&mut self) -> Vec<Delivery> {
+        self.members
+            .iter_mut()
+            .filter(|(_, member)| !member.outbox.is_empty())
+            .map(|(key, member)| Delivery {
+                member: *key,
+                stream: Arc::clone(&member.stream),
+                bytes: std::mem::take(&mut member.outbox),
+            })
+            .collect()
+    }
+
+    /// Closes every connection, joined or not, so that every client thread's read returns.
+    pub fn close_all(&self) {
+        for stream in self.connections.values() {
+            // NOTE: ignoring errors: a socket the peer already closed needs no closing.
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn is_announced(&self, member: MemberId) -> bool {
+        self.members.get(&member).is_some_and(|m| m.announced)
+    }
+
+    fn announced_ids(&self, except: Option<MemberId>) -> Vec<&str> {
+        self.members
+            .iter()
+            .filter(|(key, member)| member.announced && Some(**key) != except)
+            .map(|(_, member)| member.id.as_str())
+            .collect()
+    }
+}
+
+impl Member {
+    /// Lines still owed to a member that is leaving, so a `/users` answered just before `/quit`
+    /// still reaches it.
+    pub fn into_last_words(self) -> (Arc<TcpStream>, Vec<u8>) {
+        (self.stream, self.outbox)
+    }
+}
+
+fn queue(outbox: &mut Vec<u8>, line: &str) {
+    outbox.extend_from_slice(line.as_bytes());
+    outbox.push(b'\n');
+}

@@ -1,0 +1,218 @@
+//! The server: binds the listener, starts the threads, and stops them in order.
+//!
+//! Go counterpart: `func main()` of the original. Its goroutines map onto named threads:
+//!
+//! | Go goroutine                  | Rust thread            | started by                  |
+//! |-------------------------------|------------------------|-----------------------------|
+//! | `main`'s `for { ln.Accept() }`| `acceptor`             | [`Server::bind`]            |
+//! | `go broadcaster()`            | `broadcaster`          | [`Server::bind`]            |
+//! | `go handleClient(conn)`       | `client-<peer addr>`   | the acceptor, per connection|
+//!
+//! Shutdown's order ([`Server::shutdown`]): stop accepting; the acceptor sends `Shutdown` down the
+//! channel and drops its sender; the broadcaster tells every joined client, closes every
+//! connection, and ends once the last client thread has dropped its sender.
+
+use crate::broadcaster::{self, Event};
+use crate::config::Config;
+use crate::protocol;
+use crate::room::{Room, SharedRoom};
+use crate::session::{self, Session};
+use crossbeam_channel::Sender;
+use std::io::{self, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+/// Stack size of each client thread. A client thread's deepest call is a line read into a heap
+/// buffer, so the default 2 MiB (8 MiB for the main thread) is mostly unused address space; a small
+/// stack keeps thousands of clients cheap. The whole test suite, in debug builds whose frames are
+/// the largest, runs on it.
+pub const CLIENT_STACK_SIZE: usize = 64 * 1024;
+
+/// How long the acceptor waits after `accept` fails (say, out of file descriptors) before trying
+/// again. Retrying at once would spin a core at 100% while the cause persists.
+pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
+/// A running server. Dropping it shuts it down, so a failing test never leaks its threads.
+pub struct Server {
+    local_addr: SocketAddr,
+    /// Set by [`Server::shutdown`]; the acceptor checks it after every accepted connection.
+    stopping: Arc<AtomicBool>,
+    acceptor: Option<JoinHandle<()>>,
+    broadcaster: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Binds `config.addr` and starts the acceptor and broadcaster threads.
+    pub fn bind(config: Config) -> io::Result<Server> {
+        let listener = TcpListener::bind(&config.addr)?;
+        let local_addr = listener.local_addr()?;
+        let config = Arc::new(config);
+        let room = Room::shared();
+        let stopping = Arc::new(AtomicBool::new(false));
+        // The acceptor holds the first sender and gives each client thread a clone; the
+        // broadcaster holds the only receiver.
+        let (events, inbox) = crossbeam_channel::unbounded();
+
+        let broadcaster = spawn_named("broadcaster", {
+            let room = Arc::clone(&room);
+            let write_timeout = config.write_timeout;
+            move || broadcaster::run(inbox, room, write_timeout)
+        })?;
+        let acceptor = spawn_named("acceptor", {
+            let stopping = Arc::clone(&stopping);
+            move || accept_loop(listener, room, events, config, stopping)
+        })?;
+        Ok(Server {
+            local_addr,
+            stopping,
+            acceptor: Some(acceptor),
+            broadcaster: Some(broadcaster),
+        })
+    }
+
+    /// The address the server listens on, with the real port when bound to port 0.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Blocks until the server stops; what the `server` binary does after printing its banner.
+    pub fn wait(mut self) {
+        join(self.acceptor.take());
+        join(self.broadcaster.take());
+    }
+
+    /// Tells every joined client `** Server is shutting down **`, closes every connection and
+    /// joins the acceptor and the broadcaster.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        if self.acceptor.is_none() {
+            return;
+        }
+        self.stopping.store(true, Ordering::SeqCst);
+        // The acceptor is blocked in `accept`; one connection of our own wakes it to see the flag.
+        // NOTE: if this connect fails (no descriptors left), the acceptor wakes on the next client.
+        let _ = TcpStream::connect(wake_address(self.local_addr));
+        join(self.acceptor.take());
+        join(self.broadcaster.take());
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The `acceptor` thread: the Go original's `for { conn, err := ln.Accept() ... }`.
+fn accept_loop(
+    listener: TcpListener,
+    room: SharedRoom,
+    events: Sender<Event>,
+    config: Arc<Config>,
+    stopping: Arc<AtomicBool>,
+) {
+    for incoming in listener.incoming() {
+        if stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        match incoming {
+            Ok(stream) => admit(stream, &room, &events, &config),
+            Err(error) => {
+                eprintln!("[SERVER] accepting a connection failed: {error}; retrying shortly");
+                thread::sleep(ACCEPT_BACKOFF);
+            }
+        }
+    }
+    events
+        .send(Event::Shutdown)
+        .expect("the broadcaster outlives every sender");
+    // Dropping `events` here is what lets the broadcaster finish once the client threads are gone.
+}
+
+/// Registers a new connection and starts its client thread, or turns it away when the room is full.
+fn admit(stream: TcpStream, room: &SharedRoom, events: &Sender<Event>, config: &Arc<Config>) {
+    let Ok(peer) = stream.peer_addr() else {
+        return; // The peer hung up before we looked.
+    };
+    if stream
+        .set_write_timeout(Some(config.write_timeout))
+        .is_err()
+    {
+        return;
+    }
+    let stream = Arc::new(stream);
+    let Some(connection) = room.lock().admit(Arc::clone(&stream), config.max_clients) else {
+        // NOTE: ignoring errors: the connection is closed right after, either way.
+        let _ = (&*stream)
+            .write_all(format!("{}\n", protocol::server_full(config.max_clients)).as_bytes());
+        return;
+    };
+    let session = Session {
+        connection,
+        stream,
+        room: Arc::clone(room),
+        events: events.clone(),
+        config: Arc::clone(config),
+    };
+    let spawned = thread::Builder::new()
+        .name(format!("client-{peer}"))
+        .stack_size(CLIENT_STACK_SIZE)
+        .spawn(move || session::run(session));
+    if let Err(error) = spawned {
+        eprintln!("[SERVER] cannot start a thread for {peer}: {error}; closing it");
+        room.lock().release(connection);
+    }
+}
+
+fn spawn_named(name: &str, body: impl FnOnce() + Send + 'static) -> io::Result<JoinHandle<()>> {
+    thread::Builder::new().name(name.to_string()).spawn(body)
+}
+
+fn join(handle: Option<JoinHandle<()>>) {
+    if let Some(handle) = handle {
+        // A panicked thread has already printed its message; shutting down goes on regardless.
+        let _ = handle.join();
+    }
+}
+
+/// Where to connect to reach our own listener: a server bound to `0.0.0.0` is reached on loopback.
+fn wake_address(local: SocketAddr) -> SocketAddr {
+    let mut addr = local;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    addr
+}
+
+/// A one-line message for a person when the server cannot listen, saying what to do next.
+pub fn describe_bind_error(addr: &str, error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::AddrInUse => {
+            let port = addr.rsplit(':').next().unwrap_or(addr);
+            format!(
+                "port {port} is in use: is a server already running? try --addr 127.0.0.1:{}",
+                port.parse::<u16>().map_or(5001, |p| p.wrapping_add(1))
+            )
+        }
+        io::ErrorKind::PermissionDenied => {
+            format!(
+                "cannot listen on {addr}: permission denied (ports below 1024 need root; try --addr 127.0.0.1:5000)"
+            )
+        }
+        io::ErrorKind::AddrNotAvailable => {
+            format!(
+                "cannot listen on {addr}: no such address on this machine (try --addr 127.0.0.1:5000)"
+            )
+        }
+        _ => format!("cannot listen on {addr}: {error} (expected HOST:PORT, like 127.0.0.1:5000)"),
+    }
+}

@@ -1,0 +1,160 @@
+//! One client's thread: asks for an ID, then turns each line the client sends into an event.
+//!
+//! Go counterpart: `func handleClient(conn net.Conn)`, started with `go handleClient(conn)`. Here
+//! it is an OS thread named `client-<peer address>`, started by the acceptor.
+//!
+//! The thread writes to its socket only during the handshake (the ID prompt and its answers).
+//! From the moment the ID is claimed, the broadcaster is the socket's only writer, so even the
+//! answer to `/help` travels through the channel.
+
+use crate::broadcaster::Event;
+use crate::config::Config;
+use crate::line_reader::{self, Line};
+use crate::protocol::{self, IdRejection, Request};
+use crate::room::{ConnectionId, MemberId, SharedRoom};
+use crossbeam_channel::Sender;
+use std::io::{self, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What a client thread needs, handed over by the acceptor.
+pub struct Session {
+    pub connection: ConnectionId,
+    pub stream: Arc<TcpStream>,
+    pub room: SharedRoom,
+    /// This thread's handle on the broadcaster's channel. Dropped when the thread ends; the
+    /// broadcaster stops once every such handle (and the acceptor's) is gone.
+    pub events: Sender<Event>,
+    pub config: Arc<Config>,
+}
+
+/// The client thread's body: handshake, chat, leave. Whatever happens, the connection's slot in
+/// the room is freed when this returns.
+pub fn run(session: Session) {
+    let mut reader = BufReader::new(SocketReader {
+        stream: Arc::clone(&session.stream),
+        deadline: Some(Instant::now() + session.config.id_timeout),
+    });
+    if let Some((member, id)) = handshake(&session, &mut reader) {
+        if reader.get_mut().clear_deadline().is_ok() {
+            chat(&session, &mut reader, member, &id);
+        }
+        send(&session.events, Event::Left(member));
+    }
+    session.room.lock().release(session.connection);
+}
+
+/// Asks for an ID until a valid, free one arrives. Returns `None` if the peer leaves or times out
+/// first; such a connection was never announced, so nobody hears of it.
+fn handshake(
+    session: &Session,
+    reader: &mut BufReader<SocketReader>,
+) -> Option<(MemberId, String)> {
+    write_line(&session.stream, protocol::ID_PROMPT).ok()?;
+    loop {
+        let rejection = match line_reader::read_line(reader, session.config.max_line) {
+            Ok(Line::Complete(raw)) => {
+                let text = String::from_utf8_lossy(&raw);
+                let id = text.trim();
+                match protocol::validate_id(id).and_then(|()| join(session, id)) {
+                    Ok(member) => return Some((member, id.to_string())),
+                    Err(rejection) => rejection,
+                }
+            }
+            Ok(Line::TooLong) => IdRejection::TooLong,
+            Ok(Line::End) => return None,
+            Err(error) if is_timeout(&error) => {
+                // NOTE: ignoring errors: the connection is being closed either way.
+                let _ = write_line(&session.stream, protocol::ID_TIMED_OUT);
+                return None;
+            }
+            Err(_) => return None,
+        };
+        write_line(&session.stream, &rejection.line()).ok()?;
+        write_line(&session.stream, protocol::ID_PROMPT).ok()?;
+    }
+}
+
+/// Claims the ID and queues the join for the broadcaster *under the same lock*, so the order in
+/// which IDs are claimed is the order of the joins in the channel, and so the order of every
+/// user list.
+fn join(session: &Session, id: &str) -> Result<MemberId, IdRejection> {
+    let mut room = session.room.lock();
+    let member = room.claim(id, Arc::clone(&session.stream))?;
+    send(&session.events, Event::Joined(member));
+    Ok(member)
+}
+
+/// Reads the joined client's lines until it quits or its connection ends.
+fn chat(session: &Session, reader: &mut BufReader<SocketReader>, member: MemberId, id: &str) {
+    let max_line = session.config.max_line;
+    loop {
+        let event = match line_reader::read_line(reader, max_line) {
+            Ok(Line::Complete(raw)) => match protocol::parse_request(&protocol::sanitize(&raw)) {
+                Request::Say(text) => Event::Said {
+                    from: member,
+                    line: protocol::chat_line(id, &text),
+                },
+                Request::Users => Event::UsersAsked(member),
+                Request::Help => reply(member, protocol::HELP.to_string()),
+                Request::Unknown(word) => reply(member, protocol::unknown_command_line(&word)),
+                Request::Nothing => continue,
+                Request::Quit => return,
+            },
+            Ok(Line::TooLong) => reply(member, protocol::line_too_long(max_line)),
+            Ok(Line::End) | Err(_) => return,
+        };
+        send(&session.events, event);
+    }
+}
+
+fn reply(to: MemberId, line: String) -> Event {
+    Event::Reply { to, line }
+}
+
+fn send(events: &Sender<Event>, event: Event) {
+    events
+        .send(event)
+        .expect("the broadcaster outlives every sender");
+}
+
+fn write_line(stream: &TcpStream, line: &str) -> io::Result<()> {
+    let mut stream = stream;
+    stream.write_all(format!("{line}\n").as_bytes())
+}
+
+fn is_timeout(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// The socket as the client thread reads it. During the handshake every read is bounded by what
+/// is left of the ID deadline, so a peer that trickles one byte a minute still times out; once
+/// joined, `deadline` is `None` and a user may stay idle as long as they like.
+struct SocketReader {
+    stream: Arc<TcpStream>,
+    deadline: Option<Instant>,
+}
+
+impl SocketReader {
+    fn clear_deadline(&mut self) -> io::Result<()> {
+        self.deadline = None;
+        self.stream.set_read_timeout(None)
+    }
+}
+
+impl Read for SocketReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(deadline) = self.deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::ErrorKind::TimedOut.into());
+            }
+            self.stream.set_read_timeout(Some(left))?;
+        }
+        (&*self.stream).read(buf)
+    }
+}
