@@ -1,0 +1,149 @@
+//! What every test needs: a real server on `127.0.0.1:0`, and a small line client over a real
+//! socket whose reads time out, so that a server that never answers fails the test instead of
+//! hanging CI.
+
+#![allow(dead_code)] // Each test file uses its own part of these helpers.
+
+use realtime_chat::{Config, Server};
+use std::io::{BufRead, BufReader, ErrorKind, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+/// How long a test waits for a line it expects. Generous, because CI machines are shared: a
+/// correct server answers in microseconds, and only a broken one ever reaches this.
+pub const LINE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a test listens to conclude that *nothing more* arrives. Short, so the suite stays fast;
+/// every such check follows a line that proves the server already handled what came before.
+pub const QUIET_PERIOD: Duration = Duration::from_millis(200);
+
+/// A config for tests: port 0, the defaults otherwise.
+pub fn test_config() -> Config {
+    Config {
+        addr: "127.0.0.1:0".to_string(),
+        ..Config::default()
+    }
+}
+
+pub fn start_server() -> Server {
+    start_server_with(test_config())
+}
+
+pub fn start_server_with(config: Config) -> Server {
+    Server::bind(config).expect("binding 127.0.0.1:0 must work")
+}
+
+/// One test client: a real TCP connection read line by line.
+pub struct Client {
+    pub stream: TcpStream,
+    reader: BufReader<TcpStream>,
+}
+
+impl Client {
+    /// Connects and reads the ID prompt.
+    pub fn connect(addr: SocketAddr) -> Client {
+        let mut client = Client::connect_silently(addr);
+        client.expect("Enter your ID:");
+        client
+    }
+
+    /// Connects without reading anything.
+    pub fn connect_silently(addr: SocketAddr) -> Client {
+        let stream = TcpStream::connect(addr).expect("the test server must accept connections");
+        stream.set_read_timeout(Some(LINE_TIMEOUT)).unwrap();
+        let reader = BufReader::new(stream.try_clone().unwrap());
+        Client { stream, reader }
+    }
+
+    /// Connects, sends `id`, and reads the user list. Returns the client and that list line.
+    pub fn join(addr: SocketAddr, id: &str) -> (Client, String) {
+        let mut client = Client::connect(addr);
+        client.send(id);
+        let list = client.read_line();
+        assert!(list.starts_with("** "), "{id} expected a user list, got {list:?}");
+        (client, list)
+    }
+
+    /// Joins, and has every client in `others` read the join notice, so that the room's state is
+    /// known to everyone before the test goes on.
+    pub fn join_seen_by(addr: SocketAddr, id: &str, others: &mut [&mut Client]) -> Client {
+        let (client, _) = Client::join(addr, id);
+        for other in others.iter_mut() {
+            other.expect(&format!("User {id} joined the chat"));
+        }
+        client
+    }
+
+    pub fn send(&mut self, line: &str) {
+        self.send_raw(format!("{line}\n").as_bytes());
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).expect("sending to the server");
+    }
+
+    /// The next line, without its newline. Panics on timeout or end of stream.
+    pub fn read_line(&mut self) -> String {
+        self.try_read_line()
+            .unwrap_or_else(|| panic!("the server closed the connection instead of sending a line"))
+    }
+
+    /// The next line, or `None` at end of stream. Panics on timeout.
+    pub fn try_read_line(&mut self) -> Option<String> {
+        let mut buf = Vec::new();
+        match self.reader.read_until(b'\n', &mut buf) {
+            Ok(0) => None,
+            Ok(_) => {
+                assert_eq!(buf.pop(), Some(b'\n'), "a line must end in a newline: {buf:?}");
+                Some(String::from_utf8(buf).expect("the server sends UTF-8"))
+            }
+            Err(e) if is_timeout(e.kind()) => panic!("no line from the server within {LINE_TIMEOUT:?}"),
+            Err(e) => panic!("reading from the server: {e}"),
+        }
+    }
+
+    pub fn expect(&mut self, line: &str) {
+        assert_eq!(self.read_line(), line);
+    }
+
+    /// Asserts that the server closes the connection (perhaps after a reset).
+    pub fn expect_closed(&mut self) {
+        let mut buf = Vec::new();
+        match self.reader.read_until(b'\n', &mut buf) {
+            Ok(0) => {}
+            Ok(_) => panic!("expected the connection to close, got {:?}", String::from_utf8_lossy(&buf)),
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+            Err(e) => panic!("expected the connection to close, got error {e}"),
+        }
+    }
+
+    /// Asserts that nothing arrives within [`QUIET_PERIOD`].
+    pub fn expect_silence(&mut self) {
+        self.stream.set_read_timeout(Some(QUIET_PERIOD)).unwrap();
+        let mut buf = Vec::new();
+        let result = self.reader.read_until(b'\n', &mut buf);
+        self.stream.set_read_timeout(Some(LINE_TIMEOUT)).unwrap();
+        match result {
+            Err(e) if is_timeout(e.kind()) && buf.is_empty() => {}
+            other => panic!(
+                "expected silence, got {other:?} with {:?}",
+                String::from_utf8_lossy(&buf)
+            ),
+        }
+    }
+
+    /// Sends `/users` and returns the names listed.
+    pub fn users(&mut self) -> Vec<String> {
+        self.send("/users");
+        let line = self.read_line();
+        let names = line
+            .strip_prefix("** Users in chat: ")
+            .and_then(|rest| rest.strip_suffix(" **"))
+            .unwrap_or_else(|| panic!("expected a /users answer, got {line:?}"));
+        names.split(", ").map(str::to_string).collect()
+    }
+}
+
+fn is_timeout(kind: ErrorKind) -> bool {
+    matches!(kind, ErrorKind::WouldBlock | ErrorKind::TimedOut)
+}
