@@ -60,7 +60,10 @@ impl Client {
         let mut client = Client::connect(addr);
         client.send(id);
         let list = client.read_line();
-        assert!(list.starts_with("** "), "{id} expected a user list, got {list:?}");
+        assert!(
+            list.starts_with("** "),
+            "{id} expected a user list, got {list:?}"
+        );
         (client, list)
     }
 
@@ -94,10 +97,16 @@ impl Client {
         match self.reader.read_until(b'\n', &mut buf) {
             Ok(0) => None,
             Ok(_) => {
-                assert_eq!(buf.pop(), Some(b'\n'), "a line must end in a newline: {buf:?}");
+                assert_eq!(
+                    buf.pop(),
+                    Some(b'\n'),
+                    "a line must end in a newline: {buf:?}"
+                );
                 Some(String::from_utf8(buf).expect("the server sends UTF-8"))
             }
-            Err(e) if is_timeout(e.kind()) => panic!("no line from the server within {LINE_TIMEOUT:?}"),
+            Err(e) if is_timeout(e.kind()) => {
+                panic!("no line from the server within {LINE_TIMEOUT:?}")
+            }
             Err(e) => panic!("reading from the server: {e}"),
         }
     }
@@ -111,9 +120,22 @@ impl Client {
         let mut buf = Vec::new();
         match self.reader.read_until(b'\n', &mut buf) {
             Ok(0) => {}
-            Ok(_) => panic!("expected the connection to close, got {:?}", String::from_utf8_lossy(&buf)),
+            Ok(_) => panic!(
+                "expected the connection to close, got {:?}",
+                String::from_utf8_lossy(&buf)
+            ),
             Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
             Err(e) => panic!("expected the connection to close, got error {e}"),
+        }
+    }
+
+    /// Skips chat and join/leave notices still arriving, then expects the connection to close.
+    pub fn skip_chat_until_closed(&mut self) {
+        while let Some(line) = self.try_read_line() {
+            assert!(
+                line.starts_with('[') || line.starts_with("User "),
+                "unexpected line before close: {line:?}"
+            );
         }
     }
 
