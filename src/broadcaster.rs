@@ -38,6 +38,14 @@ pub enum Event {
     Shutdown,
 }
 
+/// How many events may wait in the channel. When it is full, a client thread's `send` waits, so
+/// it stops reading its socket, and TCP pushes back on that client: a flooding client slows itself,
+/// not the server's memory. (Go's `make(chan Message)` is unbuffered, so the original pushes back
+/// too, on every send.) At most this many lines of at most `--max-line` bytes wait here: 4 MiB
+/// with the defaults. An unbounded channel would grow without limit whenever the broadcaster falls
+/// behind, say while it waits out a stalled client's write timeout.
+pub const CHANNEL_CAPACITY: usize = 1024;
+
 /// The most events turned into one round of writes. Large enough that a busy room needs few
 /// writes per client; small enough that the first event of a batch is not held back long while
 /// the lines of hundreds of others are queued behind it.

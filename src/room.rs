@@ -25,17 +25,16 @@ pub type SharedRoom = Arc<Mutex<Room>>;
 /// Names one accepted connection, from accept until its thread ends.
 pub type ConnectionId = u64;
 
-/// Names one user from claiming an ID until leaving. Handed out in increasing order, so the
-/// members map, ordered by this key, lists users in the order they joined.
+/// Names one user from claiming an ID until leaving.
 pub type MemberId = u64;
 
 /// A user who has claimed an ID.
 pub struct Member {
     pub id: String,
     pub stream: Arc<TcpStream>,
-    /// Set by the broadcaster when it announces the join. Until then the member owns its ID but
-    /// receives nothing: anything broadcast before its join must not reach it.
-    announced: bool,
+    /// Its place in the join order, set by the broadcaster when it announces the join. Until then
+    /// the member owns its ID but receives nothing: nothing broadcast before its join reaches it.
+    joined_at: Option<u64>,
     /// Lines waiting for the broadcaster's next round of writes.
     outbox: Vec<u8>,
 }
@@ -52,11 +51,16 @@ pub struct Room {
     /// Every accepted connection, joined or not: its count is what `--max-clients` limits, and at
     /// shutdown every one of them is closed.
     connections: HashMap<ConnectionId, Arc<TcpStream>>,
-    members: BTreeMap<MemberId, Member>,
+    /// Every member, announced or not.
+    members: HashMap<MemberId, Member>,
+    /// The announced members, in the order the broadcaster announced them: the order of every user
+    /// list, and the set that broadcasts go to.
+    join_order: BTreeMap<u64, MemberId>,
     /// Case-folded ID to member, so IDs are unique ignoring case.
     ids: HashMap<String, MemberId>,
     next_connection: ConnectionId,
     next_member: MemberId,
+    next_join: u64,
 }
 
 impl Room {
@@ -89,7 +93,7 @@ impl Room {
         let member = Member {
             id: id.to_string(),
             stream,
-            announced: false,
+            joined_at: None,
             outbox: Vec::new(),
         };
         self.members.insert(self.next_member, member);
@@ -100,20 +104,25 @@ impl Room {
     /// Announces a claimed member: it gets the list of everyone already announced, they get its
     /// join notice. Returns its ID for the server log, or `None` if it is already gone.
     pub fn announce(&mut self, newcomer: MemberId) -> Option<String> {
-        let others = self.announced_ids(Some(newcomer));
-        let welcome = protocol::current_users_line(&others);
-        let member = self.members.get_mut(&newcomer)?;
-        member.announced = true;
+        if !self.members.contains_key(&newcomer) {
+            return None; // Dropped before its join came up.
+        }
+        let id = self.members[&newcomer].id.clone();
+        self.queue_for_all(None, &protocol::joined_line(&id));
+        let welcome = protocol::current_users_line(&self.announced_ids());
+        self.next_join += 1;
+        self.join_order.insert(self.next_join, newcomer);
+        let member = self.members.get_mut(&newcomer).expect("checked above");
+        member.joined_at = Some(self.next_join);
         queue(&mut member.outbox, &welcome);
-        let id = member.id.clone();
-        self.queue_for_all(Some(newcomer), &protocol::joined_line(&id));
         Some(id)
     }
 
     /// Queues a line for every announced member except `except`.
     pub fn queue_for_all(&mut self, except: Option<MemberId>, line: &str) {
-        for (key, member) in self.members.iter_mut() {
-            if member.announced && Some(*key) != except {
+        for key in self.join_order.values() {
+            if Some(*key) != except {
+                let member = self.members.get_mut(key).expect("join_order lists members");
                 queue(&mut member.outbox, line);
             }
         }
@@ -129,14 +138,14 @@ impl Room {
 
     /// Queues a line for one announced member only.
     pub fn queue_reply(&mut self, to: MemberId, line: &str) {
-        if let Some(member) = self.members.get_mut(&to).filter(|m| m.announced) {
+        if let Some(member) = self.members.get_mut(&to).filter(|m| m.joined_at.is_some()) {
             queue(&mut member.outbox, line);
         }
     }
 
     /// The `/users` answer: every announced member, the asker included, in join order.
     pub fn users_line(&self) -> String {
-        protocol::users_line(&self.announced_ids(None))
+        protocol::users_line(&self.announced_ids())
     }
 
     /// Removes a member and, if it had been announced, queues its `left` notice for the others.
@@ -144,7 +153,8 @@ impl Room {
     pub fn remove(&mut self, member: MemberId) -> Option<Member> {
         let gone = self.members.remove(&member)?;
         self.ids.remove(&protocol::id_key(&gone.id));
-        if gone.announced {
+        if let Some(joined_at) = gone.joined_at {
+            self.join_order.remove(&joined_at);
             self.queue_for_all(None, &protocol::left_line(&gone.id));
         }
         Some(gone)
@@ -172,14 +182,15 @@ impl Room {
     }
 
     fn is_announced(&self, member: MemberId) -> bool {
-        self.members.get(&member).is_some_and(|m| m.announced)
+        self.members
+            .get(&member)
+            .is_some_and(|m| m.joined_at.is_some())
     }
 
-    fn announced_ids(&self, except: Option<MemberId>) -> Vec<&str> {
-        self.members
-            .iter()
-            .filter(|(key, member)| member.announced && Some(**key) != except)
-            .map(|(_, member)| member.id.as_str())
+    fn announced_ids(&self) -> Vec<&str> {
+        self.join_order
+            .values()
+            .map(|key| self.members[key].id.as_str())
             .collect()
     }
 }

@@ -54,7 +54,7 @@ impl Server {
         let stopping = Arc::new(AtomicBool::new(false));
         // The acceptor holds the first sender and gives each client thread a clone; the
         // broadcaster holds the only receiver.
-        let (events, inbox) = crossbeam_channel::unbounded();
+        let (events, inbox) = crossbeam_channel::bounded(broadcaster::CHANNEL_CAPACITY);
 
         let broadcaster = spawn_named("broadcaster", {
             let room = Arc::clone(&room);

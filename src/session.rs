@@ -76,12 +76,10 @@ fn handshake(
     }
 }
 
-/// Claims the ID and queues the join for the broadcaster *under the same lock*, so the order in
-/// which IDs are claimed is the order of the joins in the channel, and so the order of every
-/// user list.
+/// Claims the ID under the lock, then, with the lock released, asks the broadcaster to announce
+/// the join. The send may wait for room in the channel, which is why no lock is held across it.
 fn join(session: &Session, id: &str) -> Result<MemberId, IdRejection> {
-    let mut room = session.room.lock();
-    let member = room.claim(id, Arc::clone(&session.stream))?;
+    let member = session.room.lock().claim(id, Arc::clone(&session.stream))?;
     send(&session.events, Event::Joined(member));
     Ok(member)
 }
