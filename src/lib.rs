@@ -13,8 +13,10 @@
 //! - [`protocol`]: every line on the wire, and the rules for IDs, commands and bad bytes.
 //! - [`room`]: the connections and users behind the mutex.
 //! - [`broadcaster`]: the one thread that writes to joined clients.
+//! - [`client`]: the terminal client: its two threads, the prompt, the colours.
 
 pub mod broadcaster;
+pub mod client;
 pub mod config;
 pub mod line_reader;
 pub mod protocol;

@@ -1,45 +1,28 @@
-//! `client`: a minimal line client. Sends each line of standard input, prints each line from the
-//! server. (The full terminal client, with colours and a prompt, is its own piece of work.)
+//! `client`: parses the command line, runs the terminal client, and turns how it ended into an
+//! exit code: 0 when the user left, 1 when the server went away, 2 when it could not be reached or
+//! the command line is wrong.
 
-use std::io::{self, BufRead, Write};
-use std::net::TcpStream;
+use realtime_chat::client::{self, Ending, args};
 use std::process::ExitCode;
-use std::thread;
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    let addr = match (args.next().as_deref(), args.next()) {
-        (None, _) => "127.0.0.1:5000".to_string(),
-        (Some("--addr"), Some(addr)) => addr,
-        _ => {
-            eprintln!("usage: client [--addr HOST:PORT]");
+    let options = match args::parse_args(std::env::args().skip(1)) {
+        Ok(args::Command::Run(options)) => options,
+        Ok(args::Command::Help) => {
+            println!("{}", args::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("client: {message}");
             return ExitCode::from(2);
         }
     };
-    let stream = match TcpStream::connect(&addr) {
-        Ok(stream) => stream,
+    match client::run(options) {
+        Ok(Ending::Left) => ExitCode::SUCCESS,
+        Ok(Ending::Disconnected) => ExitCode::from(1),
         Err(error) => {
-            eprintln!("cannot connect to {addr}: {error} (is the server running? try make server)");
-            return ExitCode::from(2);
-        }
-    };
-    let incoming = stream
-        .try_clone()
-        .expect("a connected socket can be cloned");
-    let printer = thread::spawn(move || {
-        for line in io::BufReader::new(incoming).lines() {
-            let Ok(line) = line else { break };
-            println!("{line}");
-        }
-    });
-    let mut outgoing = &stream;
-    for line in io::stdin().lock().lines() {
-        let Ok(line) = line else { break };
-        if writeln!(outgoing, "{line}").is_err() {
-            break;
+            eprintln!("{error}");
+            ExitCode::from(2)
         }
     }
-    let _ = stream.shutdown(std::net::Shutdown::Write);
-    let _ = printer.join();
-    ExitCode::SUCCESS
 }

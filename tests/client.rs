@@ -1,0 +1,303 @@
+//! The `client` binary end to end, with standard input and output piped: the way a script uses
+//! it. Each test runs the real binary against an in-process server on port 0, and reads the
+//! binary's output through a thread and a channel, so a client that hangs fails the test.
+
+mod common;
+
+use common::{Client, LINE_TIMEOUT};
+use crossbeam_channel::{Receiver, RecvTimeoutError};
+use realtime_chat::protocol::{self, IdRejection};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::thread;
+
+/// A running `client` binary. Dropping it kills and reaps the process, so a failed assertion
+/// never leaves a client behind.
+struct ClientProcess {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    /// Each line of the binary's standard output, without its newline; disconnected once the
+    /// process has closed its standard output (that is, exited).
+    stdout: Receiver<String>,
+    /// The whole of standard error, sent once it is closed.
+    stderr: Receiver<String>,
+}
+
+impl ClientProcess {
+    fn start(args: &[&str], no_color: Option<&str>) -> ClientProcess {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_client"));
+        command
+            .args(args)
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(value) = no_color {
+            command.env("NO_COLOR", value);
+        }
+        let mut child = command.spawn().expect("the client binary starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        ClientProcess {
+            stdin: child.stdin.take(),
+            child,
+            stdout: forward_lines(stdout),
+            stderr: forward_all(stderr),
+        }
+    }
+
+    /// A client on `addr` with extra arguments.
+    fn connect(addr: SocketAddr, extra: &[&str]) -> ClientProcess {
+        let addr = addr.to_string();
+        let mut args = vec!["--addr", addr.as_str()];
+        args.extend_from_slice(extra);
+        ClientProcess::start(&args, None)
+    }
+
+    fn type_line(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("standard input is still open");
+        stdin
+            .write_all(format!("{line}\n").as_bytes())
+            .expect("writing to the client's standard input");
+    }
+
+    /// Ends standard input, as the end of a script or Ctrl-D does.
+    fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    fn read_line(&self) -> String {
+        match self.stdout.recv_timeout(LINE_TIMEOUT) {
+            Ok(line) => line,
+            Err(RecvTimeoutError::Timeout) => panic!("no line from the client in {LINE_TIMEOUT:?}"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the client exited instead of printing"),
+        }
+    }
+
+    fn expect(&self, line: &str) {
+        assert_eq!(self.read_line(), line);
+    }
+
+    /// Asserts that the client prints nothing more, exits with `code`, and returns its stderr.
+    fn expect_exit(mut self, code: i32) -> String {
+        match self.stdout.recv_timeout(LINE_TIMEOUT) {
+            Err(RecvTimeoutError::Disconnected) => {}
+            Ok(line) => panic!("expected the client to exit, got the line {line:?}"),
+            Err(RecvTimeoutError::Timeout) => panic!("the client did not exit in {LINE_TIMEOUT:?}"),
+        }
+        let status = self.child.wait().expect("reaping the client");
+        assert_eq!(status.code(), Some(code), "exit status");
+        self.stderr
+            .recv_timeout(LINE_TIMEOUT)
+            .expect("the client's stderr closes when it exits")
+    }
+}
+
+impl Drop for ClientProcess {
+    fn drop(&mut self) {
+        // NOTE: ignoring errors: the process has usually exited already.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn forward_lines(output: impl Read + Send + 'static) -> Receiver<String> {
+    let (lines, receiver) = crossbeam_channel::unbounded();
+    thread::spawn(move || {
+        let mut reader = BufReader::new(output);
+        let mut buf = Vec::new();
+        while reader.read_until(b'\n', &mut buf).is_ok_and(|n| n > 0) {
+            let line = String::from_utf8_lossy(&buf);
+            let line = line.strip_suffix('\n').unwrap_or(&line).to_string();
+            if lines.send(line).is_err() {
+                return;
+            }
+            buf.clear();
+        }
+    });
+    receiver
+}
+
+fn forward_all(mut output: impl Read + Send + 'static) -> Receiver<String> {
+    let (all, receiver) = crossbeam_channel::bounded(1);
+    thread::spawn(move || {
+        let mut text = String::new();
+        let _ = output.read_to_string(&mut text);
+        let _ = all.send(text);
+    });
+    receiver
+}
+
+/// A piped client shows the server's dialogue as it is: a rejected ID, the reason and a new
+/// prompt, then the user list; lines go both ways; at the end of input it leaves, the others are
+/// told, and it exits 0 without printing anything of its own.
+#[test]
+fn piped_client_retries_rejected_ids_chats_and_leaves_at_end_of_input() {
+    let server = common::start_server();
+    let (mut omar, _) = Client::join(server.local_addr(), "Omar");
+    let mut ahmed = ClientProcess::connect(server.local_addr(), &[]);
+
+    ahmed.expect("Enter your ID:");
+    ahmed.type_line("bad id");
+    ahmed.expect(&IdRejection::BadCharacter(' ').line());
+    ahmed.expect("Enter your ID:");
+    ahmed.type_line("omar");
+    ahmed.expect("ID 'Omar' is already taken");
+    ahmed.expect("Enter your ID:");
+    ahmed.type_line("Ahmed");
+    ahmed.expect("** Current users in chat: Omar **");
+    omar.expect("User Ahmed joined the chat");
+
+    ahmed.type_line("Hello!");
+    omar.expect("[Ahmed]: Hello!");
+    omar.send("Hi Ahmed!");
+    ahmed.expect("[Omar]: Hi Ahmed!");
+
+    ahmed.close_stdin();
+    omar.expect("User Ahmed left the chat");
+    assert_eq!(ahmed.expect_exit(0), "");
+}
+
+/// `printf 'Ahmed\nhi\n' | client`: the whole input arrives at once and ends at once, and still
+/// every line is sent, in order, before the client leaves.
+#[test]
+fn a_script_written_in_one_go_runs_to_its_end() {
+    let server = common::start_server();
+    let (mut omar, _) = Client::join(server.local_addr(), "Omar");
+    let mut ahmed = ClientProcess::connect(server.local_addr(), &[]);
+    ahmed.type_line("Ahmed\nhi\n/users\nbye");
+    ahmed.close_stdin();
+
+    omar.expect("User Ahmed joined the chat");
+    omar.expect("[Ahmed]: hi");
+    omar.expect("[Ahmed]: bye");
+    omar.expect("User Ahmed left the chat");
+    ahmed.expect("Enter your ID:");
+    ahmed.expect("** Current users in chat: Omar **");
+    ahmed.expect("** Users in chat: Omar, Ahmed **");
+    ahmed.expect_exit(0);
+}
+
+/// `--id` answers the first prompt (the prompt is still printed, as `nc` would show it), and
+/// `/quit` leaves with exit code 0.
+#[test]
+fn id_flag_answers_the_first_prompt_and_quit_exits_0() {
+    let server = common::start_server();
+    let (mut omar, _) = Client::join(server.local_addr(), "Omar");
+    let mut ahmed = ClientProcess::connect(server.local_addr(), &["--id", "Ahmed"]);
+    ahmed.expect("Enter your ID:");
+    ahmed.expect("** Current users in chat: Omar **");
+    omar.expect("User Ahmed joined the chat");
+
+    ahmed.type_line("/quit");
+    omar.expect("User Ahmed left the chat");
+    ahmed.expect_exit(0);
+}
+
+/// A rejected `--id` is not fatal: the server's reason is shown and the user answers the next
+/// prompt on the same connection.
+#[test]
+fn a_rejected_id_flag_is_asked_again_on_the_same_connection() {
+    let server = common::start_server();
+    let (mut omar, _) = Client::join(server.local_addr(), "Omar");
+    let mut client = ClientProcess::connect(server.local_addr(), &["--id", "OMAR"]);
+    client.expect("Enter your ID:");
+    client.expect("ID 'Omar' is already taken");
+    client.expect("Enter your ID:");
+    client.type_line("Sarah");
+    client.expect("** Current users in chat: Omar **");
+    omar.expect("User Sarah joined the chat");
+}
+
+/// When the server goes away, the client passes on the server's last words, says it is
+/// disconnected, and exits 1 even though its input is still open.
+#[test]
+fn server_shutdown_prints_disconnected_and_exits_1() {
+    let server = common::start_server();
+    let ahmed = ClientProcess::connect(server.local_addr(), &["--id", "Ahmed"]);
+    ahmed.expect("Enter your ID:");
+    ahmed.expect("** No other users in chat **");
+
+    server.shutdown();
+    ahmed.expect(protocol::SHUTTING_DOWN);
+    ahmed.expect("** Disconnected from server **");
+    ahmed.expect_exit(1);
+}
+
+/// With nothing listening, one line on stderr says what happened and what to do, and the exit
+/// code is 2.
+#[test]
+fn nothing_listening_prints_one_line_and_exits_2() {
+    let addr = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        listener.local_addr().expect("a bound address")
+    };
+    let client = ClientProcess::connect(addr, &[]);
+    assert_eq!(
+        client.expect_exit(2),
+        format!(
+            "cannot connect to {addr}: connection refused (is the server running? try make server)\n"
+        )
+    );
+}
+
+/// A mistyped flag is refused before connecting, with a pointer to `--help`.
+#[test]
+fn a_bad_flag_exits_2_with_a_hint() {
+    let client = ClientProcess::start(&["--color", "blue"], None);
+    assert_eq!(
+        client.expect_exit(2),
+        "client: --color blue: expected auto, always or never\n"
+    );
+}
+
+/// `--color always` colours even a pipe, and wins over `NO_COLOR`: system lines blue, other users'
+/// messages yellow. (The user's own lines are not echoed in a pipe; their green is tested in a
+/// terminal, in `tests/client_terminal.rs`.)
+#[test]
+fn color_always_paints_system_lines_blue_and_messages_yellow() {
+    let server = common::start_server();
+    let (mut omar, _) = Client::join(server.local_addr(), "Omar");
+    let addr = server.local_addr().to_string();
+    let ahmed = ClientProcess::start(
+        &["--addr", &addr, "--id", "Ahmed", "--color", "always"],
+        Some("1"),
+    );
+    ahmed.expect("\x1b[34mEnter your ID:\x1b[0m");
+    ahmed.expect("\x1b[34m** Current users in chat: Omar **\x1b[0m");
+    omar.expect("User Ahmed joined the chat");
+    omar.send("Hi Ahmed!");
+    ahmed.expect("\x1b[33m[Omar]: Hi Ahmed!\x1b[0m");
+
+    server.shutdown();
+    ahmed.expect("\x1b[34m** Server is shutting down **\x1b[0m");
+    ahmed.expect("\x1b[34m** Disconnected from server **\x1b[0m");
+    ahmed.expect_exit(1);
+}
+
+/// `--color never`, and the default in a pipe even without `NO_COLOR`, print no escape code at all.
+#[test]
+fn color_never_and_a_pipe_emit_no_escape_codes() {
+    let server = common::start_server();
+    let (mut omar, _) = Client::join(server.local_addr(), "Omar");
+    let never = ClientProcess::connect(server.local_addr(), &["--id", "Ahmed", "--color", "never"]);
+    never.expect("Enter your ID:");
+    never.expect("** Current users in chat: Omar **");
+    omar.expect("User Ahmed joined the chat");
+    let default = ClientProcess::connect(server.local_addr(), &["--id", "Sarah"]);
+    default.expect("Enter your ID:");
+    default.expect("** Current users in chat: Omar, Ahmed **");
+    never.expect("User Sarah joined the chat");
+    omar.expect("User Sarah joined the chat");
+
+    omar.send("Hi all!");
+    never.expect("[Omar]: Hi all!");
+    default.expect("[Omar]: Hi all!");
+    server.shutdown();
+    for client in [never, default] {
+        client.expect(protocol::SHUTTING_DOWN);
+        client.expect("** Disconnected from server **");
+        client.expect_exit(1);
+    }
+}
