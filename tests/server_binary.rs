@@ -1,0 +1,212 @@
+//! The real `server` binary: its banner, its options and its errors.
+
+mod common;
+
+use common::Client;
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_server");
+
+/// A running server process, killed when the test ends, pass or fail.
+struct ServerProcess {
+    child: Child,
+    addr: SocketAddr,
+    /// The server's stdout after its banner, one line at a time, read by a thread so the server
+    /// never blocks on a full pipe.
+    log: Receiver<String>,
+}
+
+impl ServerProcess {
+    /// Starts `sh -c "<prefix> exec server <args>"` and reads the banner for the real port.
+    fn start(shell_prefix: &str, args: &str) -> ServerProcess {
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "{shell_prefix} exec {SERVER} --addr 127.0.0.1:0 {args}"
+            ))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting the server binary");
+        let log = lines_of(child.stdout.take().unwrap());
+        let banner = log
+            .recv_timeout(common::LINE_TIMEOUT)
+            .expect("the server's banner");
+        let port = banner
+            .strip_prefix("Server running on port ")
+            .and_then(|rest| rest.strip_suffix("..."))
+            .unwrap_or_else(|| panic!("unexpected banner {banner:?}"));
+        let addr = format!("127.0.0.1:{port}").parse().unwrap();
+        ServerProcess { child, addr, log }
+    }
+
+    fn stderr(&mut self) -> Receiver<String> {
+        lines_of(self.child.stderr.take().unwrap())
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn lines_of(pipe: impl std::io::Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Runs the binary to completion and returns (exit code, stdout, stderr).
+fn run(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(SERVER)
+        .args(args)
+        .output()
+        .expect("running the server binary");
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        text(output.stdout),
+        text(output.stderr),
+    )
+}
+
+/// The banner names the real port, even on port 0; clients chat through it; the log follows.
+#[test]
+fn binary_prints_real_port_and_serves_a_chat() {
+    let server = ServerProcess::start("", "");
+    let (mut omar, _) = Client::join(server.addr, "Omar");
+    let mut ahmed = Client::join_seen_by(server.addr, "Ahmed", &mut [&mut omar]);
+    ahmed.send("Hi Omar!");
+    omar.expect("[Ahmed]: Hi Omar!");
+    drop(ahmed);
+    omar.expect("User Ahmed left the chat");
+    let log: Vec<String> = (0..3)
+        .map(|_| server.log.recv_timeout(common::LINE_TIMEOUT).unwrap())
+        .collect();
+    assert_eq!(
+        log,
+        [
+            "[SERVER] User 'Omar' joined the chat",
+            "[SERVER] User 'Ahmed' joined the chat",
+            "[SERVER] User 'Ahmed' left the chat"
+        ]
+    );
+}
+
+/// `--help` lists every option with its default.
+#[test]
+fn help_lists_every_option() {
+    let (code, stdout, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    for option in [
+        "--addr",
+        "--write-timeout",
+        "--max-line",
+        "--id-timeout",
+        "--max-clients",
+    ] {
+        assert!(stdout.contains(option), "--help must mention {option}");
+    }
+}
+
+/// A bad option is one line on stderr and exit code 2.
+#[test]
+fn bad_option_exits_2_with_one_line() {
+    let (code, stdout, stderr) = run(&["--max-line", "lots"]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert_eq!(
+        stderr,
+        "server: --max-line lots: expected a whole number above 0\n"
+    );
+}
+
+/// An address in use says so, suggests the next port, and exits 2.
+#[test]
+fn address_in_use_says_what_to_do() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (code, _, stderr) = run(&["--addr", &format!("127.0.0.1:{port}")]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        format!(
+            "server: port {port} is in use: is a server already running? try --addr 127.0.0.1:{}\n",
+            port + 1
+        )
+    );
+}
+
+/// Out of file descriptors, `accept` fails: the server logs why, keeps running, and serves the
+/// waiting client as soon as a descriptor is free again.
+#[test]
+fn accept_errors_are_logged_and_survived() {
+    let mut server = ServerProcess::start("ulimit -n 12;", "--max-clients 100");
+    let errors = server.stderr();
+    let mut served = Vec::new();
+    let mut waiting = loop {
+        assert!(served.len() < 20, "the descriptor limit never bit");
+        let mut client = Client::connect_silently(server.addr);
+        match first_sign(&mut client, &errors) {
+            Sign::Prompt => served.push(client),
+            Sign::AcceptError(line) => {
+                assert!(line.contains("accepting a connection failed"), "{line}");
+                break client;
+            }
+        }
+    };
+    drop(served.pop());
+    waiting.expect("Enter your ID:");
+    waiting.send("Ahmed");
+    waiting.expect("** No other users in chat **");
+}
+
+enum Sign {
+    Prompt,
+    AcceptError(String),
+}
+
+/// Waits for whichever comes first: the ID prompt on `client`, or a line on the server's stderr.
+/// Polls both in short slices, up to the usual line timeout in all.
+fn first_sign(client: &mut Client, errors: &Receiver<String>) -> Sign {
+    let slice = Duration::from_millis(20);
+    client.stream.set_read_timeout(Some(slice)).unwrap();
+    let started = Instant::now();
+    let mut prompt = [0u8; 15];
+    while started.elapsed() < common::LINE_TIMEOUT {
+        if let Ok(line) = errors.try_recv() {
+            client
+                .stream
+                .set_read_timeout(Some(common::LINE_TIMEOUT))
+                .unwrap();
+            return Sign::AcceptError(line);
+        }
+        if let Ok(n) = client.stream.peek(&mut prompt) {
+            if n == prompt.len() {
+                client
+                    .stream
+                    .set_read_timeout(Some(common::LINE_TIMEOUT))
+                    .unwrap();
+                assert_eq!(&prompt, b"Enter your ID:\n");
+                return Sign::Prompt;
+            }
+        }
+    }
+    panic!(
+        "neither a prompt nor an accept error within {:?}",
+        common::LINE_TIMEOUT
+    );
+}
