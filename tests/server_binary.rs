@@ -194,15 +194,13 @@ fn first_sign(client: &mut Client, errors: &Receiver<String>) -> Sign {
                 .unwrap();
             return Sign::AcceptError(line);
         }
-        if let Ok(n) = client.stream.peek(&mut prompt) {
-            if n == prompt.len() {
-                client
-                    .stream
-                    .set_read_timeout(Some(common::LINE_TIMEOUT))
-                    .unwrap();
-                assert_eq!(&prompt, b"Enter your ID:\n");
-                return Sign::Prompt;
-            }
+        if client.stream.peek(&mut prompt).ok() == Some(prompt.len()) {
+            client
+                .stream
+                .set_read_timeout(Some(common::LINE_TIMEOUT))
+                .unwrap();
+            assert_eq!(&prompt, b"Enter your ID:\n");
+            return Sign::Prompt;
         }
     }
     panic!(
