@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Client, start_server};
+use common::{Client, omar_and_ahmed, start_server};
 
 /// Everyone else hears of a join and a leave; the subject hears neither.
 #[test]
@@ -42,8 +42,7 @@ fn message_reaches_everyone_but_the_sender() {
 fn end_of_stream_is_a_leave_announced_once() {
     let server = start_server();
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, ahmed) = omar_and_ahmed(addr);
     drop(ahmed);
     omar.expect("User Ahmed left the chat");
     omar.expect_silence();
@@ -54,8 +53,7 @@ fn end_of_stream_is_a_leave_announced_once() {
 fn commands_are_answered_to_the_sender_only() {
     let server = start_server();
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     ahmed.send("/users");
     ahmed.expect("** Users in chat: Omar, Ahmed **");
     ahmed.send("/help");
@@ -73,8 +71,7 @@ fn commands_are_answered_to_the_sender_only() {
 fn double_slash_escapes_a_message() {
     let server = start_server();
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     ahmed.send("//users is a command");
     omar.expect("[Ahmed]: /users is a command");
 }
@@ -84,8 +81,7 @@ fn double_slash_escapes_a_message() {
 fn crlf_input_is_accepted() {
     let server = start_server();
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     ahmed.send_raw(b"hello\r\n/users\r\n");
     omar.expect("[Ahmed]: hello");
     ahmed.expect("** Users in chat: Omar, Ahmed **");
@@ -96,8 +92,7 @@ fn crlf_input_is_accepted() {
 fn control_characters_are_stripped() {
     let server = start_server();
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     ahmed.send_raw(b"a\tb\x1b[2Jc\x07d\x7f\n");
     omar.expect("[Ahmed]: a b[2Jcd");
 }
@@ -107,8 +102,7 @@ fn control_characters_are_stripped() {
 fn blank_lines_are_dropped() {
     let server = start_server();
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     ahmed.send_raw(b"\n   \n\t\r\n\x07\nreal\n");
     omar.expect("[Ahmed]: real");
     ahmed.send("/users");

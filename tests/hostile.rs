@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Client, start_server_with, test_config};
+use common::{Client, omar_and_ahmed, start_server_with, test_config};
 use realtime_chat::Config;
 use std::io::Write;
 use std::os::fd::AsRawFd;
@@ -124,8 +124,7 @@ fn parse_timed(line: &str) -> (usize, Duration) {
 fn a_ten_megabyte_line_is_refused_and_the_connection_goes_on() {
     let server = start_server_with(test_config());
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     let chunk = vec![b'x'; 64 * 1024];
     for _ in 0..160 {
         ahmed.send_raw(&chunk);
@@ -144,8 +143,7 @@ fn the_line_limit_is_exact() {
         ..test_config()
     });
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     ahmed.send(&"a".repeat(100));
     omar.expect(&format!("[Ahmed]: {}", "a".repeat(100)));
     ahmed.send(&"b".repeat(101));
@@ -171,8 +169,7 @@ fn an_endless_id_is_rejected_like_any_invalid_id() {
 fn a_megabyte_without_newline_then_hang_up_sends_nothing() {
     let server = start_server_with(test_config());
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     ahmed.send_raw(&vec![b'y'; 1024 * 1024]);
     drop(ahmed);
     omar.expect("User Ahmed left the chat");
@@ -184,8 +181,7 @@ fn a_megabyte_without_newline_then_hang_up_sends_nothing() {
 fn invalid_utf8_is_replaced_not_fatal() {
     let server = start_server_with(test_config());
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     ahmed.send_raw(b"ok \xff\xfe \xe2\x82 end\n");
     omar.expect("[Ahmed]: ok \u{FFFD}\u{FFFD} \u{FFFD} end");
     ahmed.send("still here");
@@ -198,8 +194,7 @@ fn invalid_utf8_is_replaced_not_fatal() {
 fn every_control_and_bidi_character_is_stripped() {
     let server = start_server_with(test_config());
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     let mut forbidden: Vec<char> = (0u32..0x20)
         .chain(0x7f..0xa0)
         .filter_map(char::from_u32)
@@ -286,8 +281,7 @@ fn a_full_room_refuses_then_recovers_after_a_leave() {
 fn quit_then_hang_up_is_one_leave() {
     let server = start_server_with(test_config());
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     ahmed.send_raw(b"bye\n/quit\nnever sent\n");
     ahmed.stream.flush().unwrap();
     drop(ahmed);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Client, start_server};
+use common::{omar_and_ahmed, start_server};
 
 /// This process's resident set size in KiB, from `/proc/self/status`.
 fn resident_kib() -> u64 {
@@ -23,8 +23,7 @@ fn resident_kib() -> u64 {
 fn a_hundred_megabytes_without_newline_keeps_memory_flat() {
     let server = start_server();
     let addr = server.local_addr();
-    let (mut omar, _) = Client::join(addr, "Omar");
-    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     let chunk = vec![b'z'; 1024 * 1024];
     ahmed.send_raw(&chunk); // Warm up: socket buffers and the reader at their working size.
     let before = resident_kib();

@@ -33,6 +33,13 @@ pub fn start_server_with(config: Config) -> Server {
     Server::bind(config).expect("binding 127.0.0.1:0 must work")
 }
 
+/// The usual cast: Omar joins, then Ahmed, and Omar has seen Ahmed's join.
+pub fn omar_and_ahmed(addr: SocketAddr) -> (Client, Client) {
+    let (mut omar, _) = Client::join(addr, "Omar");
+    let ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
+    (omar, ahmed)
+}
+
 /// One test client: a real TCP connection read line by line.
 pub struct Client {
     pub stream: TcpStream,
