@@ -9,6 +9,39 @@
 //! - a client thread, to claim its ID ([`Room::claim`]) and, when it ends, to free its slot;
 //! - the broadcaster, to turn a batch of events into the bytes each user must receive.
 //!
+//! Where Go needs `go run -race` to catch a goroutine that touches the map without the mutex, Rust
+//! refuses to compile it. Here is the Go original's map shared between two threads with no lock
+//! (a `RefCell` allows mutation through a shared reference, but only within one thread):
+//!
+//! ```compile_fail,E0277
+//! use std::cell::RefCell;
+//! use std::collections::HashMap;
+//! use std::sync::Arc;
+//! use std::thread;
+//!
+//! let clients = Arc::new(RefCell::new(HashMap::<String, u32>::new()));
+//! let for_the_broadcaster = Arc::clone(&clients);
+//! thread::spawn(move || for_the_broadcaster.borrow_mut().remove("Omar"));
+//! clients.borrow_mut().insert("Omar".to_string(), 1);
+//! ```
+//!
+//! The error, E0277, is the missing `Sync` bound: "`RefCell<HashMap<String, u32>>` cannot be
+//! shared between threads safely", so `Arc<RefCell<..>>` is not `Send` and `thread::spawn` will not
+//! take it. Put the map inside a `Mutex` instead, as [`SharedRoom`] does, and it compiles:
+//!
+//! ```
+//! use parking_lot::Mutex;
+//! use std::collections::HashMap;
+//! use std::sync::Arc;
+//! use std::thread;
+//!
+//! let clients = Arc::new(Mutex::new(HashMap::<String, u32>::new()));
+//! let for_the_broadcaster = Arc::clone(&clients);
+//! let broadcaster = thread::spawn(move || for_the_broadcaster.lock().remove("Omar"));
+//! clients.lock().insert("Omar".to_string(), 1);
+//! broadcaster.join().expect("the thread does not panic");
+//! ```
+//!
 //! No lock is ever held across a socket write: the broadcaster queues lines in each member's
 //! outbox under the lock, takes the outboxes ([`Room::take_deliveries`]), unlocks, then writes. So a
 //! slow socket delays only the broadcaster, never a join, a leave or an ID check.
