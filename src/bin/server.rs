@@ -1,4 +1,8 @@
 //! `server`: parses the command line, starts the chat server and serves until killed.
+//!
+//! Go counterpart: the top of the original's `main` (`flag.Parse`, `net.Listen`, the banner). The
+//! rest of `main`, its accept loop, lives in the library as the `acceptor` thread, so tests can run
+//! the same server in-process.
 
 use realtime_chat::config::{self, Command};
 use realtime_chat::{Server, protocol, server};
