@@ -1,7 +1,7 @@
 # The three commands a user needs, and the one CI runs (.ci/run calls `make test`).
 ADDR ?= 127.0.0.1:5000
 
-.PHONY: server client test
+.PHONY: server client test bench bench-go
 
 server:
 	cargo run --release --bin server -- --addr $(ADDR)
@@ -12,4 +12,51 @@ client:
 test:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 	cargo test
+
+# `make bench`: the four load scenarios against our server (release build, a free port), printed
+# as one table. `make bench-go` (or `make bench BENCH_GO=1`) runs them against the Go original too,
+# with each scenario's ratio Go / ours. Each scenario gets a fresh server on a free port, so one
+# scenario's backlog or teardown (10,000 leaves) never lands in the next one's numbers or peak RSS.
+# Each run is kept as a JSON line in $(BENCH_DIR), each server's output in a .log beside it.
+BENCH_BIN = $(or $(CARGO_TARGET_DIR),target)/release
+BENCH_DIR = $(BENCH_BIN)/bench
+GO_ORIGINAL ?= ../shared/baselines/go-original
+# The scale scenario holds 10,000 sockets in loadgen and as many in the server, each its own process.
+BENCH_NOFILE = 20000
+# The scale scenario's clients; `make bench BENCH_SCALE=500` is a quick rehearsal.
+BENCH_SCALE ?= 10000
+
+bench:
+	@if [ -n "$(BENCH_GO)" ] && ! command -v go >/dev/null; then \
+	  echo "bench: the Go original needs Go: apt-get install -y golang-go" >&2; exit 1; fi
+	cargo build --release --bins
+	@mkdir -p $(BENCH_DIR) && rm -f $(BENCH_DIR)/*.jsonl $(BENCH_DIR)/*.log
+	@if [ -n "$(BENCH_GO)" ]; then \
+	  echo "bench: building the Go original from $(GO_ORIGINAL)"; \
+	  (cd $(GO_ORIGINAL) && go build -o $(abspath $(BENCH_DIR))/go-original .) || exit 1; fi
+	@ulimit -n $(BENCH_NOFILE) 2>/dev/null || echo "bench: cannot raise the open-file limit to \
+	$(BENCH_NOFILE) (hard limit $$(ulimit -Hn)); the scale scenario will report failures; \
+	as root: ulimit -Hn $(BENCH_NOFILE)" >&2; \
+	scenario() { label=$$1; shift; log=$(BENCH_DIR)/$$name-$$label.log; \
+	  port=$$($(BENCH_BIN)/loadgen --free-port) || exit 1; rm -f $$log; \
+	  eval "exec $$command" > $$log 2>&1 & pid=$$!; \
+	  for i in $$(seq 50); do grep -qs "Server running" $$log && break; sleep 0.1; done; \
+	  echo "bench: $$name: $$label" >&2; \
+	  $(BENCH_BIN)/loadgen --addr 127.0.0.1:$$port --server-pid $$pid --server-name $$name \
+	    --label $$label --json $$extra "$$@" >> $(BENCH_DIR)/$$name.jsonl; \
+	  kill $$pid; wait $$pid 2>/dev/null; }; \
+	serve() { name=$$1; command=$$2; extra=$$3; \
+	  scenario classroom --clients 50 --senders 50 --messages 100 --rate 20; \
+	  scenario burst --clients 100 --senders 10 --messages 2000; \
+	  scenario scale --clients $(BENCH_SCALE) --senders 1 --messages 100 --rate 10; \
+	  scenario stall --clients 50 --stalled 1 --senders 10 --messages 2000 --size 512; }; \
+	serve ours '$(BENCH_BIN)/server --addr 127.0.0.1:$$port --max-clients $(BENCH_NOFILE)'; \
+	if [ -n "$(BENCH_GO)" ]; then \
+	  serve go '$(BENCH_DIR)/go-original -port $$port' --no-prompt; \
+	  $(BENCH_BIN)/loadgen --table $(BENCH_DIR)/ours.jsonl $(BENCH_DIR)/go.jsonl; \
+	else $(BENCH_BIN)/loadgen --table $(BENCH_DIR)/ours.jsonl; fi
+
+bench-go:
+	@$(MAKE) --no-print-directory bench BENCH_GO=1

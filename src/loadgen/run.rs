@@ -1,0 +1,267 @@
+//! The coordinator: one scenario from first connection to last delivery, phase by phase, each
+//! phase bounded by `--timeout` so that a server that stalls yields a report, not a hang.
+//!
+//! The phases, in order:
+//! 1. **stall**: the `--stalled` clients connect and send their IDs from this thread, then are
+//!    never read again.
+//! 2. **join**: one thread per client connects, joins, and reads until it knows every member of
+//!    the run. *connect* is until every client has its user list; *join* until every client has
+//!    seen every join (about N²/2 lines for the server to deliver).
+//! 3. **send**: the start signal releases every sender at once; the phase's bound is the time the
+//!    plan needs at `--rate`, plus the timeout.
+//! 4. **drain**: every client reads until it has all the messages meant for it.
+//! 5. **teardown**: every connection is closed at once and, given `--server-pid`, loadgen waits
+//!    for the server to close its ends, so the next scenario starts on a quiet server.
+
+use crate::loadgen::args::Options;
+use crate::loadgen::client::{self, ClientPlan, Progress, Signals};
+use crate::loadgen::clock::Clock;
+use crate::loadgen::inbox::{Inbox, Names};
+use crate::loadgen::probe::{self, Probe};
+use crate::loadgen::report::{Report, ServerUse};
+use crate::loadgen::sender::SendPlan;
+use crate::loadgen::stats;
+use crate::loadgen::tracker::Tracker;
+use crossbeam_channel::{Receiver, Sender};
+use std::io::Write;
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long the coordinator waits, after a phase times out, for every client to notice the
+/// deadline and hand in its tally: a client looks at the deadline once per [`POLL`].
+const GRACE: Duration = Duration::from_secs(2);
+
+/// Runs one scenario and reports it. An error means the run could not start at all.
+pub fn run(options: &Options) -> Result<Report, String> {
+    let addr = resolve(&options.addr)?;
+    let names = Names::new(
+        &format!("lg{}-", std::process::id()),
+        options.clients,
+        options.stalled,
+    );
+    let clock = Arc::new(Clock::new(options.timeout));
+    let files_before = options.server_pid.and_then(probe::open_files);
+    let probe = match options.server_pid {
+        Some(pid) => Some(Probe::start(pid).map_err(|e| format!("starting the probe: {e}"))?),
+        None => None,
+    };
+    let (progress, events) = crossbeam_channel::unbounded();
+    // Nothing is ever sent on these two: dropping the sending end is the signal.
+    let (start_gate, start) = crossbeam_channel::bounded::<()>(0);
+    let (finish_gate, finish) = crossbeam_channel::bounded::<()>(0);
+    let signals = Signals {
+        clock: Arc::clone(&clock),
+        progress,
+        start,
+        finish,
+    };
+
+    let stalled = join_stalled(addr, &names, options.stalled)?;
+    let began = clock.now();
+    if let Err(error) = spawn_clients(addr, &names, options, signals) {
+        clock.stop();
+        return Err(error);
+    }
+    let mut tracker = Tracker::default();
+    let phases = run_phases(options, &clock, &events, start_gate, &mut tracker);
+    clock.stop();
+    let everyone = options.clients;
+    tracker.wait_for(&events, Instant::now() + GRACE, |t| t.finished == everyone);
+
+    let mut report = measure(options, &clock, &tracker, began, phases);
+    drop(finish_gate);
+    drop(stalled);
+    if let (Some(probe), Some(pid)) = (probe, options.server_pid) {
+        report.server = Some(server_use(probe, pid, files_before, options.timeout));
+    }
+    Ok(report)
+}
+
+/// What the phases found: how the run ended, when everyone was ready, when sending began.
+struct Phases {
+    status: String,
+    join: Option<u64>,
+    send_start: Option<u64>,
+}
+
+fn run_phases(
+    options: &Options,
+    clock: &Clock,
+    events: &Receiver<Progress>,
+    start_gate: Sender<()>,
+    tracker: &mut Tracker,
+) -> Phases {
+    let (n, s) = (options.clients, options.senders);
+    let mut phases = Phases {
+        status: "ok".into(),
+        join: None,
+        send_start: None,
+    };
+    let failed = |t: &Tracker| !t.errors.is_empty();
+    let ready = tracker.wait_for(events, deadline(clock, options.timeout), |t| {
+        t.ready == n || failed(t)
+    });
+    if !ready || failed(tracker) {
+        let what = format!("clients ready, {} joined", tracker.joined);
+        phases.status = stopped("join", tracker.ready, n, &what, tracker);
+        return phases;
+    }
+    phases.join = Some(clock.now());
+    let planned = options.rate.map_or(Duration::ZERO, |rate| {
+        Duration::from_secs_f64(options.messages as f64 / rate)
+    });
+    let until = deadline(clock, planned + options.timeout);
+    phases.send_start = Some(clock.now());
+    drop(start_gate);
+    if !tracker.wait_for(events, until, |t| t.senders_done == s) {
+        phases.status = stopped("send", tracker.senders_done, s, "senders done", tracker);
+        return phases;
+    }
+    let all_in = tracker.wait_for(events, deadline(clock, options.timeout), |t| {
+        t.finished == n
+    });
+    if !all_in || failed(tracker) {
+        phases.status = stopped("drain", tracker.finished, n, "clients done", tracker);
+    }
+    phases
+}
+
+/// Moves every thread's deadline to `from_now` and returns it as the coordinator's own.
+fn deadline(clock: &Clock, from_now: Duration) -> Instant {
+    clock.extend(from_now);
+    Instant::now() + from_now
+}
+
+fn stopped(phase: &str, done: usize, of: usize, what: &str, tracker: &Tracker) -> String {
+    match tracker.errors.len() {
+        0 => format!("timed out in phase {phase} ({done} of {of} {what})"),
+        k => format!("{k} clients failed by phase {phase} ({done} of {of} {what})"),
+    }
+}
+
+/// Turns the tracker's totals into the report's numbers.
+fn measure(
+    options: &Options,
+    clock: &Clock,
+    tracker: &Tracker,
+    began: u64,
+    phases: Phases,
+) -> Report {
+    let since = |stamp: u64| clock.instant(stamp) - clock.instant(began);
+    let n = options.clients as u64;
+    let expected = options.senders as u64 * options.messages * (n - 1);
+    let window = match (phases.send_start, tracker.last_delivery) {
+        (Some(start), Some(last)) => clock.instant(last) - clock.instant(start),
+        _ => Duration::ZERO,
+    };
+    Report {
+        label: options.label.clone(),
+        server_name: options.server_name.clone(),
+        addr: options.addr.clone(),
+        clients: options.clients,
+        senders: options.senders,
+        messages: options.messages,
+        rate: options.rate,
+        stalled: options.stalled,
+        size: options.size,
+        status: phases.status,
+        failures: tracker.errors.len(),
+        first_failure: tracker.errors.first().cloned(),
+        connect: (tracker.joined == options.clients).then(|| since(tracker.last_joined)),
+        join: phases.join.map(since),
+        sent: tracker.sent,
+        expected,
+        received: tracker.received,
+        lost: expected.saturating_sub(tracker.received),
+        window,
+        deliveries_per_s: stats::per_second(tracker.received, window),
+        latency: stats::summarize(tracker.latencies.clone()),
+        dropped: tracker.most_left,
+        server: None,
+    }
+}
+
+/// Connects the clients that never read, and sends their IDs without waiting for a prompt.
+fn join_stalled(addr: SocketAddr, names: &Names, count: usize) -> Result<Vec<TcpStream>, String> {
+    (0..count)
+        .map(|k| {
+            let id = names.id(names.total() - count + k);
+            let mut stream =
+                TcpStream::connect(addr).map_err(|e| format!("stalled client: {e}"))?;
+            stream
+                .write_all(format!("{id}\n").as_bytes())
+                .map_err(|e| format!("stalled client: {e}"))?;
+            Ok(stream)
+        })
+        .collect()
+}
+
+/// Starts one thread per reading client; the first `--senders` of them also send.
+fn spawn_clients(
+    addr: SocketAddr,
+    names: &Names,
+    options: &Options,
+    signals: Signals,
+) -> Result<(), String> {
+    let (senders, messages) = (options.senders, options.messages);
+    for index in 0..options.clients {
+        let sends = index < senders;
+        let expected = (senders - usize::from(sends)) as u64 * messages;
+        let plan = ClientPlan {
+            addr,
+            id: names.id(index),
+            prompt: options.prompt,
+            inbox: Inbox::new(names.clone(), index, expected),
+            send: sends.then_some(SendPlan {
+                index,
+                messages,
+                rate: options.rate,
+                size: options.size,
+            }),
+        };
+        client::spawn(plan, signals.clone()).map_err(|e| {
+            format!("starting client thread {index}: {e} (too many threads? check ulimit -u)")
+        })?;
+    }
+    Ok(())
+}
+
+/// Stops the probe, then waits (bounded) until the server holds no more files than before the
+/// run, which is when it has closed every connection of this run.
+fn server_use(probe: Probe, pid: u32, files_before: Option<usize>, timeout: Duration) -> ServerUse {
+    let peak = probe.finish();
+    let closing = Instant::now();
+    let mut teardown = None;
+    while let Some(before) = files_before {
+        match probe::open_files(pid) {
+            Some(now) if now > before && closing.elapsed() < timeout => {
+                thread::sleep(probe::INTERVAL)
+            }
+            Some(now) if now > before => break,
+            _ => {
+                teardown = Some(closing.elapsed());
+                break;
+            }
+        }
+    }
+    ServerUse {
+        peak_rss_kib: peak.rss_kib,
+        peak_threads: peak.threads,
+        teardown,
+    }
+}
+
+/// The first address `--addr` names, preferring IPv4 (`localhost` may list `::1` first).
+fn resolve(addr: &str) -> Result<SocketAddr, String> {
+    let all: Vec<SocketAddr> = addr
+        .to_socket_addrs()
+        .map_err(|e| format!("--addr {addr}: {e}"))?
+        .collect();
+    all.iter()
+        .find(|a| a.is_ipv4())
+        .or(all.first())
+        .copied()
+        .ok_or_else(|| format!("--addr {addr}: names no address"))
+}

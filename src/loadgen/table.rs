@@ -1,0 +1,234 @@
+//! The benchmark table: runs saved with `--json` (one object per line) shown side by side, and,
+//! given a second file, each scenario's rows from both files with their ratio.
+//!
+//! This is how `make bench-go` puts our server and the Go original in one table: each server's
+//! runs go to their own file, and this module reads them back. It parses only what
+//! [`Report::to_json`](crate::loadgen::report::Report::to_json) writes: one flat object of
+//! strings, numbers and `null`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::iter::Peekable;
+use std::str::Chars;
+
+/// One saved run: JSON key to value, strings unquoted, `null` as absent.
+pub type Run = BTreeMap<String, String>;
+
+/// A column: its header, the JSON key, and whether a ratio of two servers means anything.
+const COLUMNS: &[(&str, &str, bool)] = &[
+    ("scenario", "label", false),
+    ("server", "server", false),
+    ("clients", "clients", false),
+    ("connect s", "connect_s", true),
+    ("join s", "join_s", true),
+    ("sent", "sent", false),
+    ("expected", "expected", false),
+    ("received", "received", false),
+    ("lost", "lost", false),
+    ("deliv/s", "deliveries_per_s", true),
+    ("p50 ms", "p50_ms", true),
+    ("p99 ms", "p99_ms", true),
+    ("p99.9 ms", "p999_ms", true),
+    ("max ms", "max_ms", true),
+    ("RSS MiB", "rss_mib", true),
+    ("KiB/client", "rss_kib_per_client", true),
+    ("threads", "threads", true),
+    ("dropped", "dropped", false),
+    ("status", "status", false),
+];
+
+/// Reads a file of saved runs, skipping blank lines; an error names the line that is not a run.
+pub fn read_runs(path: &str) -> Result<Vec<Run>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("reading {path}: {e}"))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| {
+            parse_object(line).ok_or_else(|| format!("{path}:{}: not a loadgen --json line", n + 1))
+        })
+        .collect()
+}
+
+/// The table for one file's runs, or two files' runs paired by scenario with a ratio row.
+pub fn render(first: &[Run], second: Option<&[Run]>) -> String {
+    let mut rows: Vec<Vec<String>> = vec![COLUMNS.iter().map(|c| c.0.to_string()).collect()];
+    for run in first {
+        rows.push(cells(run));
+        let label = run.get("label");
+        let Some(other) = second.and_then(|runs| runs.iter().find(|r| r.get("label") == label))
+        else {
+            continue;
+        };
+        rows.push(cells(other));
+        rows.push(ratio_cells(run, other));
+    }
+    align(&rows)
+}
+
+fn cells(run: &Run) -> Vec<String> {
+    COLUMNS
+        .iter()
+        .map(|(_, key, _)| run.get(*key).map_or("-".into(), |v| tidy(v)))
+        .collect()
+}
+
+/// `second / first` for each column where a ratio means something.
+fn ratio_cells(first: &Run, second: &Run) -> Vec<String> {
+    let number = |run: &Run, key: &str| run.get(key).and_then(|v| v.parse::<f64>().ok());
+    COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, key, ratio))| match (i, ratio) {
+            (0, _) => String::new(),
+            (1, _) => "ratio".into(),
+            (_, false) => String::new(),
+            (_, true) => match (number(first, key), number(second, key)) {
+                (Some(a), Some(b)) if a > 0.0 => format!("{:.2}x", b / a),
+                _ => "-".into(),
+            },
+        })
+        .collect()
+}
+
+/// Numbers with at most two decimals, so columns stay narrow.
+fn tidy(value: &str) -> String {
+    match value.parse::<f64>() {
+        Ok(x) if x.fract() == 0.0 => format!("{x:.0}"),
+        Ok(x) if x.abs() >= 100.0 => format!("{x:.0}"),
+        Ok(x) => format!("{x:.2}"),
+        Err(_) => value.to_string(),
+    }
+}
+
+fn align(rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..COLUMNS.len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        let _ = writeln!(out, "{}", line.join("  ").trim_end());
+    }
+    out
+}
+
+/// Parses one flat JSON object: string keys; string, number, `true`/`false` or `null` values.
+pub fn parse_object(line: &str) -> Option<Run> {
+    let mut chars = line.trim().chars().peekable();
+    let mut run = Run::new();
+    expect(&mut chars, '{')?;
+    if skip_space(&mut chars) == Some('}') {
+        return Some(run);
+    }
+    loop {
+        skip_space(&mut chars);
+        let key = string(&mut chars)?;
+        skip_space(&mut chars);
+        expect(&mut chars, ':')?;
+        if let Some(value) = value(&mut chars)? {
+            run.insert(key, value);
+        }
+        match skip_space(&mut chars)? {
+            ',' => chars.next(),
+            '}' => return Some(run),
+            _ => return None,
+        };
+    }
+}
+
+fn skip_space(chars: &mut Peekable<Chars>) -> Option<char> {
+    while chars.next_if(|c| c.is_whitespace()).is_some() {}
+    chars.peek().copied()
+}
+
+fn expect(chars: &mut Peekable<Chars>, wanted: char) -> Option<()> {
+    chars.next_if_eq(&wanted).map(drop)
+}
+
+/// A value: `Some(None)` for `null`, `None` for bad syntax.
+fn value(chars: &mut Peekable<Chars>) -> Option<Option<String>> {
+    if skip_space(chars)? == '"' {
+        return string(chars).map(Some);
+    }
+    let mut raw = String::new();
+    while let Some(c) = chars.next_if(|c| *c != ',' && *c != '}') {
+        raw.push(c);
+    }
+    let raw = raw.trim();
+    match raw {
+        "" => None,
+        "null" => Some(None),
+        _ => Some(Some(raw.to_string())),
+    }
+}
+
+fn string(chars: &mut Peekable<Chars>) -> Option<String> {
+    expect(chars, '"')?;
+    let mut out = String::new();
+    loop {
+        match chars.next()? {
+            '"' => return Some(out),
+            '\\' => out.push(escape(chars)?),
+            c => out.push(c),
+        }
+    }
+}
+
+fn escape(chars: &mut Peekable<Chars>) -> Option<char> {
+    Some(match chars.next()? {
+        'n' => '\n',
+        't' => '\t',
+        'r' => '\r',
+        'u' => {
+            let hex: String = chars.by_ref().take(4).collect();
+            char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
+        }
+        c => c,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loadgen::report::Report;
+
+    #[test]
+    fn reads_back_what_a_report_writes() {
+        let report = Report {
+            label: "burst".into(),
+            server_name: "ours".into(),
+            first_failure: Some("a \"quoted\"\nline".into()),
+            clients: 100,
+            deliveries_per_s: 1500.25,
+            ..Report::default()
+        };
+        let run = parse_object(&report.to_json()).expect("our own JSON parses");
+        assert_eq!(run["label"], "burst");
+        assert_eq!(run["first_failure"], "a \"quoted\"\nline");
+        assert_eq!(run["clients"], "100");
+        assert_eq!(run["deliveries_per_s"], "1500.25");
+        assert!(!run.contains_key("p99_ms"), "null is absent");
+        assert_eq!(parse_object("{}"), Some(Run::new()));
+        assert_eq!(parse_object("{\"a\":}"), None);
+        assert_eq!(parse_object("not json"), None);
+    }
+
+    #[test]
+    fn pairs_two_servers_with_a_ratio() {
+        let ours = parse_object(r#"{"label":"burst","server":"ours","join_s":0.5,"lost":0}"#);
+        let go = parse_object(r#"{"label":"burst","server":"go","join_s":2,"lost":7}"#);
+        let table = render(&[ours.expect("valid")], Some(&[go.expect("valid")]));
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 4, "{table}");
+        assert!(lines[0].starts_with("scenario  server  clients  connect s  join s"));
+        assert!(lines[1].contains("ours") && lines[2].contains("go"));
+        assert!(
+            lines[3].contains("ratio") && lines[3].contains("4.00x"),
+            "{table}"
+        );
+    }
+}
