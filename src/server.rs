@@ -31,6 +31,13 @@ use std::time::Duration;
 /// frames) with stacks down to 16 KiB, the smallest the platform allows, so 64 KiB leaves 4x room.
 pub const CLIENT_STACK_SIZE: usize = 64 * 1024;
 
+/// How many connections the kernel may hold, completed but not yet accepted. `TcpListener::bind`
+/// asks for 128; when thousands of clients connect at once (a class joining, or `make bench`'s
+/// scale scenario), the 129th finds the queue full, the kernel drops its handshake and the client
+/// waits seconds for a retry, or forever. Linux caps the number at `net.core.somaxconn` (4096 by
+/// default); the Go runtime asks for that value too.
+pub const LISTEN_BACKLOG: i32 = 4096;
+
 /// How long the acceptor waits after `accept` fails (say, out of file descriptors) before trying
 /// again. Retrying at once would spin a core at 100% while the cause persists.
 pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -48,6 +55,7 @@ impl Server {
     /// Binds `config.addr` and starts the acceptor and broadcaster threads.
     pub fn bind(config: Config) -> io::Result<Server> {
         let listener = TcpListener::bind(&config.addr)?;
+        widen_backlog(&listener, LISTEN_BACKLOG)?;
         let local_addr = listener.local_addr()?;
         let config = Arc::new(config);
         let room = Room::shared();
@@ -168,6 +176,26 @@ fn admit(stream: TcpStream, room: &SharedRoom, events: &Sender<Event>, config: &
         eprintln!("[SERVER] cannot start a thread for {peer}: {error}; closing it");
         room.lock().release(connection);
     }
+}
+
+/// Listens again with a longer queue of waiting connections: `listen` on a socket that is
+/// already listening only changes its backlog. std has no call for this, hence `libc`.
+#[cfg(unix)]
+fn widen_backlog(listener: &TcpListener, backlog: i32) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: `listen` takes a descriptor and a number; the descriptor is the listener's own,
+    // open for as long as `listener` is borrowed here.
+    let result = unsafe { libc::listen(listener.as_raw_fd(), backlog) };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(unix))]
+fn widen_backlog(_listener: &TcpListener, _backlog: i32) -> io::Result<()> {
+    Ok(()) // NOTE: elsewhere the std default of 128 stays.
 }
 
 fn spawn_named(name: &str, body: impl FnOnce() + Send + 'static) -> io::Result<JoinHandle<()>> {
