@@ -14,7 +14,7 @@
 //!   that client instead of freezing the room, as the Go original does.
 
 use crate::protocol;
-use crate::room::{Delivery, MemberId, SharedRoom};
+use crate::room::{Delivery, MemberId, Room, SharedRoom};
 use crossbeam_channel::Receiver;
 use std::io::{self, Write};
 use std::net::{Shutdown, TcpStream};
@@ -51,13 +51,20 @@ pub const CHANNEL_CAPACITY: usize = 1024;
 /// the lines of hundreds of others are queued behind it.
 pub const MAX_BATCH: usize = 256;
 
+/// A batch also ends once its lines, summed over every recipient, reach this many bytes. In a room
+/// of 10,000, one join costs about 500 KB (its notice to everyone, and the newcomer's user list),
+/// so 256 joins at once would hold over 100 MB of outboxes; this bound keeps a join storm's memory
+/// flat while a chatty room of a few hundred still gets full batches.
+pub const MAX_BATCH_BYTES: usize = 32 * 1024 * 1024;
+
 /// Runs until every sender of `events` is gone (the acceptor and every client thread), which is
 /// how the server's shutdown ends this thread.
 pub fn run(events: Receiver<Event>, room: SharedRoom, write_timeout: Duration) {
     while let Ok(first) = events.recv() {
-        let mut batch = vec![first];
-        batch.extend(events.try_iter().take(MAX_BATCH - 1));
-        let round = apply(&room, batch);
+        let round = apply_batch(&room, first, &events);
+        for line in &round.log {
+            println!("{line}");
+        }
         let failed = deliver(round.deliveries, write_timeout);
         say_goodbye(round.leavers, write_timeout);
         if round.shutting_down {
@@ -73,48 +80,61 @@ pub fn run(events: Receiver<Event>, room: SharedRoom, write_timeout: Duration) {
 }
 
 /// What one batch of events asks the broadcaster to do once the lock is released.
+#[derive(Default)]
 struct Round {
     deliveries: Vec<Delivery>,
     /// Members who left in this batch, with the lines they are still owed.
     leavers: Vec<(Arc<TcpStream>, Vec<u8>)>,
+    /// Server log lines, printed after the lock is released.
+    log: Vec<String>,
     shutting_down: bool,
 }
 
-/// Turns a batch of events into each member's bytes, under one short lock.
-fn apply(room: &SharedRoom, batch: Vec<Event>) -> Round {
+/// Applies `first` and whatever else is already waiting, up to [`MAX_BATCH`] events or
+/// [`MAX_BATCH_BYTES`] queued, under one lock, and takes the bytes each member is owed.
+fn apply_batch(room: &SharedRoom, first: Event, events: &Receiver<Event>) -> Round {
     let mut room = room.lock();
-    let mut leavers = Vec::new();
-    let mut shutting_down = false;
-    for event in batch {
-        match event {
-            Event::Joined(member) => {
-                if let Some(id) = room.announce(member) {
-                    println!("{}", protocol::log::joined(&id));
-                }
-            }
-            Event::Said { from, line } => room.queue_message(from, &line),
-            Event::Reply { to, line } => room.queue_reply(to, &line),
-            Event::UsersAsked(member) => {
-                let line = room.users_line();
-                room.queue_reply(member, &line);
-            }
-            Event::Left(member) => {
-                if let Some(gone) = room.remove(member) {
-                    println!("{}", protocol::log::left(&gone.id));
-                    leavers.push(gone.into_last_words());
-                }
-            }
-            Event::Shutdown => {
-                room.queue_for_all(None, protocol::SHUTTING_DOWN);
-                shutting_down = true;
-                break;
+    let mut round = Round::default();
+    let mut next = Some(first);
+    let mut applied = 0;
+    while let Some(event) = next {
+        apply(&mut room, event, &mut round);
+        applied += 1;
+        let batch_full = applied == MAX_BATCH || room.queued_bytes() >= MAX_BATCH_BYTES;
+        next = if batch_full || round.shutting_down {
+            None
+        } else {
+            events.try_recv().ok()
+        };
+    }
+    round.deliveries = room.take_deliveries();
+    round
+}
+
+/// Applies one event to the room: membership changes, and lines queued in members' outboxes.
+fn apply(room: &mut Room, event: Event, round: &mut Round) {
+    match event {
+        Event::Joined(member) => {
+            if let Some(id) = room.announce(member) {
+                round.log.push(protocol::log::joined(&id));
             }
         }
-    }
-    Round {
-        deliveries: room.take_deliveries(),
-        leavers,
-        shutting_down,
+        Event::Said { from, line } => room.queue_message(from, &line),
+        Event::Reply { to, line } => room.queue_reply(to, &line),
+        Event::UsersAsked(member) => {
+            let line = room.users_line();
+            room.queue_reply(member, &line);
+        }
+        Event::Left(member) => {
+            if let Some(gone) = room.remove(member) {
+                round.log.push(protocol::log::left(&gone.id));
+                round.leavers.push(gone.into_last_words());
+            }
+        }
+        Event::Shutdown => {
+            room.queue_for_all(None, protocol::SHUTTING_DOWN);
+            round.shutting_down = true;
+        }
     }
 }
 

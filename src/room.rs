@@ -94,6 +94,8 @@ pub struct Room {
     next_connection: ConnectionId,
     next_member: MemberId,
     next_join: u64,
+    /// Bytes waiting in all outboxes together, so the broadcaster can end a batch that grows large.
+    queued_bytes: usize,
 }
 
 impl Room {
@@ -145,9 +147,11 @@ impl Room {
         let welcome = protocol::current_users_line(&self.announced_ids());
         self.next_join += 1;
         self.join_order.insert(self.next_join, newcomer);
-        let member = self.members.get_mut(&newcomer).expect("checked above");
-        member.joined_at = Some(self.next_join);
-        queue(&mut member.outbox, &welcome);
+        self.members
+            .get_mut(&newcomer)
+            .expect("checked above")
+            .joined_at = Some(self.next_join);
+        self.queue(newcomer, &welcome);
         Some(id)
     }
 
@@ -156,7 +160,7 @@ impl Room {
         for key in self.join_order.values() {
             if Some(*key) != except {
                 let member = self.members.get_mut(key).expect("join_order lists members");
-                queue(&mut member.outbox, line);
+                self.queued_bytes += append_line(&mut member.outbox, line);
             }
         }
     }
@@ -171,8 +175,8 @@ impl Room {
 
     /// Queues a line for one announced member only.
     pub fn queue_reply(&mut self, to: MemberId, line: &str) {
-        if let Some(member) = self.members.get_mut(&to).filter(|m| m.joined_at.is_some()) {
-            queue(&mut member.outbox, line);
+        if self.is_announced(to) {
+            self.queue(to, line);
         }
     }
 
@@ -193,8 +197,14 @@ impl Room {
         Some(gone)
     }
 
+    /// How many bytes wait in all outboxes together.
+    pub fn queued_bytes(&self) -> usize {
+        self.queued_bytes
+    }
+
     /// Takes every member's waiting lines, leaving the outboxes empty.
     pub fn take_deliveries(&mut self) -> Vec<Delivery> {
+        self.queued_bytes = 0;
         self.members
             .iter_mut()
             .filter(|(_, member)| !member.outbox.is_empty())
@@ -212,6 +222,14 @@ impl Room {
             // NOTE: ignoring errors: a socket the peer already closed needs no closing.
             let _ = stream.shutdown(Shutdown::Both);
         }
+    }
+
+    fn queue(&mut self, to: MemberId, line: &str) {
+        let member = self
+            .members
+            .get_mut(&to)
+            .expect("queue is called for members only");
+        self.queued_bytes += append_line(&mut member.outbox, line);
     }
 
     fn is_announced(&self, member: MemberId) -> bool {
@@ -236,7 +254,9 @@ impl Member {
     }
 }
 
-fn queue(outbox: &mut Vec<u8>, line: &str) {
+/// Appends `line` and its newline; returns the bytes added.
+fn append_line(outbox: &mut Vec<u8>, line: &str) -> usize {
     outbox.extend_from_slice(line.as_bytes());
     outbox.push(b'\n');
+    line.len() + 1
 }

@@ -18,6 +18,11 @@ use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// Bytes read from the socket at a time. Chat lines are short, so a small buffer costs few extra
+/// reads, and with thousands of clients it is most of a connection's memory: std's default of
+/// 8 KiB made 10,000 idle clients cost about 7 KiB each more.
+pub const READ_BUFFER_SIZE: usize = 1024;
+
 /// What a client thread needs, handed over by the acceptor.
 pub struct Session {
     pub connection: ConnectionId,
@@ -32,10 +37,13 @@ pub struct Session {
 /// The client thread's body: handshake, chat, leave. Whatever happens, the connection's slot in
 /// the room is freed when this returns.
 pub fn run(session: Session) {
-    let mut reader = BufReader::new(SocketReader {
-        stream: Arc::clone(&session.stream),
-        deadline: Some(Instant::now() + session.config.id_timeout),
-    });
+    let mut reader = BufReader::with_capacity(
+        READ_BUFFER_SIZE,
+        SocketReader {
+            stream: Arc::clone(&session.stream),
+            deadline: Some(Instant::now() + session.config.id_timeout),
+        },
+    );
     if let Some((member, id)) = handshake(&session, &mut reader) {
         if reader.get_mut().clear_deadline().is_ok() {
             chat(&session, &mut reader, member, &id);
