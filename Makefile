@@ -3,11 +3,17 @@ ADDR ?= 127.0.0.1:5000
 
 .PHONY: server client test bench bench-go
 
+# Build if needed (cargo shows progress), then run the binary itself rather than `cargo run`,
+# so a demo terminal shows the chat and not cargo's "Running" line.
+RELEASE = $(or $(CARGO_TARGET_DIR),target)/release
+
 server:
-	cargo run --release --bin server -- --addr $(ADDR)
+	@cargo build --release --bin server
+	@$(RELEASE)/server --addr $(ADDR)
 
 client:
-	cargo run --release --bin client -- --addr $(ADDR)
+	@cargo build --release --bin client
+	@$(RELEASE)/client --addr $(ADDR)
 
 test:
 	cargo fmt --check
@@ -20,7 +26,7 @@ test:
 # with each scenario's ratio Go / ours. Each scenario gets a fresh server on a free port, so one
 # scenario's backlog or teardown (10,000 leaves) never lands in the next one's numbers or peak RSS.
 # Each run is kept as a JSON line in $(BENCH_DIR), each server's output in a .log beside it.
-BENCH_BIN = $(or $(CARGO_TARGET_DIR),target)/release
+BENCH_BIN = $(RELEASE)
 BENCH_DIR = $(BENCH_BIN)/bench
 GO_ORIGINAL ?= ../shared/baselines/go-original
 # The scale scenario holds 10,000 sockets in loadgen and as many in the server, each its own process.
