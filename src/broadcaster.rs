@@ -62,6 +62,8 @@ pub const MAX_BATCH_BYTES: usize = 32 * 1024 * 1024;
 pub fn run(events: Receiver<Event>, room: SharedRoom, write_timeout: Duration) {
     while let Ok(first) = events.recv() {
         let round = apply_batch(&room, first, &events);
+        // NOTE: a server whose standard output is a pipe that nobody reads stalls here, as the Go
+        // original would; a terminal or a file never fills.
         for line in &round.log {
             println!("{line}");
         }

@@ -139,18 +139,13 @@ impl Room {
     /// Announces a claimed member: it gets the list of everyone already announced, they get its
     /// join notice. Returns its ID for the server log, or `None` if it is already gone.
     pub fn announce(&mut self, newcomer: MemberId) -> Option<String> {
-        if !self.members.contains_key(&newcomer) {
-            return None; // Dropped before its join came up.
-        }
-        let id = self.members[&newcomer].id.clone();
+        // Always present in practice: a member's own `Left` comes after its `Joined`.
+        let id = self.members.get(&newcomer)?.id.clone();
         self.queue_for_all(None, &protocol::joined_line(&id));
         let welcome = protocol::current_users_line(&self.announced_ids());
         self.next_join += 1;
         self.join_order.insert(self.next_join, newcomer);
-        self.members
-            .get_mut(&newcomer)
-            .expect("checked above")
-            .joined_at = Some(self.next_join);
+        self.members.get_mut(&newcomer)?.joined_at = Some(self.next_join);
         self.queue(newcomer, &welcome);
         Some(id)
     }
