@@ -153,7 +153,9 @@ fn admit(stream: TcpStream, room: &SharedRoom, events: &Sender<Event>, config: &
     }
     let stream = Arc::new(stream);
     let Some(connection) = room.lock().admit(Arc::clone(&stream), config.max_clients) else {
-        // NOTE: ignoring errors: the connection is closed right after, either way.
+        // NOTE: ignoring errors: the connection is closed right after, either way. A client that
+        // already sent bytes may see a reset instead of this line: closing a socket with unread
+        // input resets it.
         let _ = (&*stream)
             .write_all(format!("{}\n", protocol::server_full(config.max_clients)).as_bytes());
         return;
