@@ -137,7 +137,8 @@ fn deadline(clock: &Clock, from_now: Duration) -> Instant {
 fn stopped(phase: &str, done: usize, of: usize, what: &str, tracker: &Tracker) -> String {
     match tracker.errors.len() {
         0 => format!("timed out in phase {phase} ({done} of {of} {what})"),
-        k => format!("{k} clients failed by phase {phase} ({done} of {of} {what})"),
+        // The phase stops at the first failure; the report's `failures` counts all of them.
+        _ => format!("a client failed in phase {phase} ({done} of {of} {what}; see failures)"),
     }
 }
 
