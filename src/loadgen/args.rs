@@ -34,8 +34,9 @@ Options:
   --free-port             print a port that is free on 127.0.0.1 right now, and exit
   -h, --help              print this help";
 
-/// One scenario, as the command line described it.
-#[derive(Debug, Clone, PartialEq)]
+/// One scenario, as the command line described it. (`Default` is all zeros and empty names; the
+/// command line's defaults are set in `parse_run`.)
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Options {
     pub addr: String,
     pub clients: usize,
@@ -82,19 +83,11 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
 
 fn parse_run(args: Vec<String>) -> Result<Options, String> {
     let mut options = Options {
-        addr: String::new(),
-        clients: 0,
-        senders: 0,
-        messages: 0,
-        rate: None,
-        stalled: 0,
-        size: 0,
         timeout: Duration::from_secs(60),
         prompt: true,
-        server_pid: None,
         label: "run".into(),
         server_name: "server".into(),
-        json: false,
+        ..Options::default()
     };
     let mut args = args.into_iter();
     while let Some(option) = args.next() {

@@ -4,6 +4,7 @@
 //! The JSON's keys are also the columns of the comparison table ([`crate::loadgen::table`]), so
 //! what a benchmark records and what it shows cannot drift apart.
 
+use crate::loadgen::args::Options;
 use crate::loadgen::stats::Latency;
 use std::fmt::Write;
 use std::time::Duration;
@@ -11,15 +12,8 @@ use std::time::Duration;
 /// Everything a run measured.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    pub label: String,
-    pub server_name: String,
-    pub addr: String,
-    pub clients: usize,
-    pub senders: usize,
-    pub messages: u64,
-    pub rate: Option<f64>,
-    pub stalled: usize,
-    pub size: usize,
+    /// The scenario as it was asked for.
+    pub scenario: Options,
     /// `ok`, or which phase ran out of time or failed, and how far it got.
     pub status: String,
     pub failures: usize,
@@ -55,9 +49,9 @@ impl Report {
     /// The flat JSON object: strings, numbers and `null` only.
     pub fn to_json(&self) -> String {
         let mut fields: Vec<(&str, String)> = vec![
-            ("label", quote(&self.label)),
-            ("server", quote(&self.server_name)),
-            ("addr", quote(&self.addr)),
+            ("label", quote(&self.scenario.label)),
+            ("server", quote(&self.scenario.server_name)),
+            ("addr", quote(&self.scenario.addr)),
             ("status", quote(&self.status)),
             (
                 "first_failure",
@@ -81,14 +75,14 @@ impl Report {
         let ms =
             |pick: fn(&Latency) -> Duration| self.latency.map(|l| pick(&l).as_secs_f64() * 1000.0);
         let server = |pick: fn(&ServerUse) -> Option<f64>| self.server.and_then(|s| pick(&s));
-        let members = (self.clients + self.stalled) as f64;
+        let members = (self.scenario.clients + self.scenario.stalled) as f64;
         vec![
-            ("clients", Some(self.clients as f64)),
-            ("senders", Some(self.senders as f64)),
-            ("messages", Some(self.messages as f64)),
-            ("rate", self.rate),
-            ("stalled", Some(self.stalled as f64)),
-            ("size", Some(self.size as f64)),
+            ("clients", Some(self.scenario.clients as f64)),
+            ("senders", Some(self.scenario.senders as f64)),
+            ("messages", Some(self.scenario.messages as f64)),
+            ("rate", self.scenario.rate),
+            ("stalled", Some(self.scenario.stalled as f64)),
+            ("size", Some(self.scenario.size as f64)),
             ("failures", Some(self.failures as f64)),
             ("connect_s", secs(self.connect)),
             ("join_s", secs(self.join)),
@@ -120,18 +114,19 @@ impl Report {
     pub fn to_table(&self) -> String {
         let mut out = String::new();
         let rate = self
+            .scenario
             .rate
             .map_or("as fast as possible".into(), |r| format!("at {r}/s each"));
         let _ = writeln!(
             out,
             "loadgen {} against {} ({}): {} clients + {} stalled, {} senders x {} messages {rate}",
-            self.label,
-            self.server_name,
-            self.addr,
-            self.clients,
-            self.stalled,
-            self.senders,
-            self.messages
+            self.scenario.label,
+            self.scenario.server_name,
+            self.scenario.addr,
+            self.scenario.clients,
+            self.scenario.stalled,
+            self.scenario.senders,
+            self.scenario.messages
         );
         for (name, value) in self.rows() {
             let _ = writeln!(out, "  {name:<26} {value}");
@@ -170,14 +165,14 @@ impl Report {
             );
             rows.push(("latency p50/p99/p99.9/max", text));
         }
-        if self.stalled > 0 {
+        if self.scenario.stalled > 0 {
             rows.push((
                 "stalled dropped",
-                format!("{} of {}", self.dropped, self.stalled),
+                format!("{} of {}", self.dropped, self.scenario.stalled),
             ));
         }
         if let Some(s) = self.server {
-            let members = (self.clients + self.stalled) as f64;
+            let members = (self.scenario.clients + self.scenario.stalled) as f64;
             let rss = format!(
                 "{:.1} MiB ({:.1} KiB per client)",
                 s.peak_rss_kib as f64 / 1024.0,
@@ -227,10 +222,13 @@ mod tests {
     #[test]
     fn json_is_one_flat_object_with_nulls_for_the_unmeasured() {
         let report = Report {
-            label: "tiny".into(),
+            scenario: Options {
+                label: "tiny".into(),
+                clients: 4,
+                ..Options::default()
+            },
             status: "timed out in phase join".into(),
             first_failure: Some("said \"no\"\n".into()),
-            clients: 4,
             expected: 120,
             deliveries_per_s: 1234.56789,
             ..Report::default()

@@ -158,15 +158,7 @@ fn measure(
         _ => Duration::ZERO,
     };
     Report {
-        label: options.label.clone(),
-        server_name: options.server_name.clone(),
-        addr: options.addr.clone(),
-        clients: options.clients,
-        senders: options.senders,
-        messages: options.messages,
-        rate: options.rate,
-        stalled: options.stalled,
-        size: options.size,
+        scenario: options.clone(),
         status: phases.status,
         failures: tracker.errors.len(),
         first_failure: tracker.errors.first().cloned(),

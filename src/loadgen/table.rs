@@ -194,15 +194,19 @@ fn escape(chars: &mut Peekable<Chars>) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::loadgen::args::Options;
     use crate::loadgen::report::Report;
 
     #[test]
     fn reads_back_what_a_report_writes() {
         let report = Report {
-            label: "burst".into(),
-            server_name: "ours".into(),
+            scenario: Options {
+                label: "burst".into(),
+                server_name: "ours".into(),
+                clients: 100,
+                ..Options::default()
+            },
             first_failure: Some("a \"quoted\"\nline".into()),
-            clients: 100,
             deliveries_per_s: 1500.25,
             ..Report::default()
         };
