@@ -6,6 +6,14 @@
 
 use std::time::Duration;
 
+/// The default `--max-line`, which the terminal client also uses to refuse a typed line the
+/// server would not take (it cannot ask the server for its setting).
+pub const DEFAULT_MAX_LINE: usize = 4096;
+
+/// The default `--max-clients`, which also sizes the client's bound on a line from the server
+/// (the longest user list of a full room).
+pub const DEFAULT_MAX_CLIENTS: usize = 1000;
+
 /// Everything [`crate::Server::bind`] needs to know.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -32,9 +40,9 @@ impl Default for Config {
         Config {
             addr: "127.0.0.1:5000".to_string(),
             write_timeout: Duration::from_secs(2),
-            max_line: 4096,
+            max_line: DEFAULT_MAX_LINE,
             id_timeout: Duration::from_secs(60),
-            max_clients: 1000,
+            max_clients: DEFAULT_MAX_CLIENTS,
         }
     }
 }

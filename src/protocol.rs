@@ -12,6 +12,16 @@
 /// enough to read on one terminal line.
 pub const MAX_ID_CHARS: usize = 32;
 
+/// The most bytes an ID can take on the wire: UTF-8 spends up to four bytes on a character, and
+/// every letter of every script is allowed (CJK extension B, for one, is four bytes a letter).
+pub const MAX_ID_BYTES: usize = MAX_ID_CHARS * 4;
+
+/// How a newcomer's user list starts, when there is someone to list.
+pub const CURRENT_USERS_PREFIX: &str = "** Current users in chat: ";
+
+/// How every user list ends.
+const USER_LIST_SUFFIX: &str = " **";
+
 /// Sent on connect, and again after every rejected ID.
 pub const ID_PROMPT: &str = "Enter your ID:";
 
@@ -160,8 +170,19 @@ pub fn current_users_line(others: &[&str]) -> String {
     if others.is_empty() {
         "** No other users in chat **".to_string()
     } else {
-        format!("** Current users in chat: {} **", others.join(", "))
+        format!(
+            "{CURRENT_USERS_PREFIX}{}{USER_LIST_SUFFIX}",
+            others.join(", ")
+        )
     }
+}
+
+/// The longest user list the server can send to a room of `users`, in bytes: every ID at
+/// [`MAX_ID_BYTES`], with the longer of the two list prefixes. A client sizes its line bound with
+/// it, so that it can show any list the server may legitimately send.
+pub const fn longest_user_list(users: usize) -> usize {
+    let separators = users.saturating_sub(1) * ", ".len();
+    CURRENT_USERS_PREFIX.len() + users * MAX_ID_BYTES + separators + USER_LIST_SUFFIX.len()
 }
 
 /// The answer to `/users`: everyone, the asker included, in join order.
@@ -255,6 +276,16 @@ mod tests {
         assert_eq!(parse_request("/foo bar"), Request::Unknown("/foo".into()));
         assert_eq!(parse_request("//path"), Request::Say("/path".into()));
         assert_eq!(parse_request(" /users"), Request::Say(" /users".into()));
+    }
+
+    #[test]
+    fn the_longest_user_list_is_as_long_as_a_real_one() {
+        let id = "\u{20000}".repeat(MAX_ID_CHARS);
+        assert_eq!(validate_id(&id), Ok(()));
+        assert_eq!(id.len(), MAX_ID_BYTES);
+        let ids = vec![id.as_str(); 3];
+        assert_eq!(longest_user_list(3), current_users_line(&ids).len());
+        assert!(users_line(&ids).len() <= longest_user_list(3));
     }
 
     #[test]

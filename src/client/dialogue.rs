@@ -8,9 +8,6 @@
 
 use crate::protocol::{self, Request};
 
-/// The start of the newcomer's user list, which is the server's way of saying "you are in".
-const CURRENT_USERS_PREFIX: &str = "** Current users in chat: ";
-
 /// The two stages of a connection, as the client sees them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -35,7 +32,7 @@ pub fn next_phase(phase: Phase, server_line: &str) -> Phase {
 
 /// True for the line a newcomer receives on joining: the others in the room, or nobody.
 pub fn is_welcome(server_line: &str) -> bool {
-    server_line.starts_with(CURRENT_USERS_PREFIX)
+    server_line.starts_with(protocol::CURRENT_USERS_PREFIX)
         || server_line == protocol::current_users_line(&[])
 }
 
@@ -64,6 +61,12 @@ pub fn classify_typed(phase: Phase, raw: &[u8]) -> Typed {
         (Phase::Chatting, Request::Nothing) => Typed::Blank,
         (Phase::Chatting, Request::Users | Request::Help | Request::Unknown(_)) => Typed::Command,
     }
+}
+
+/// True for `/quit` (in any case, with anything after it): the one line the client does not
+/// forward, because ending the stream says the same and also works before an ID is chosen.
+pub fn is_quit(raw: &[u8]) -> bool {
+    classify_typed(Phase::ChoosingId, raw) == Typed::Quit
 }
 
 #[cfg(test)]
@@ -108,5 +111,6 @@ mod tests {
         assert_eq!(chatting(b"/nope"), Typed::Command);
         assert_eq!(chatting(b"  "), Typed::Blank);
         assert_eq!(chatting(b"/QUIT now"), Typed::Quit);
+        assert!(is_quit(b"/quit") && !is_quit(b"//quit") && !is_quit(b"quit"));
     }
 }

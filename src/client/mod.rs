@@ -1,26 +1,31 @@
 //! The terminal client: connects, shows the server's lines, sends the user's.
 //!
-//! Go counterpart: the original `client.go`, whose two goroutines map onto two threads:
+//! Go counterpart: the original `client.go`, whose two goroutines map onto threads:
 //!
 //! | Go                                      | Rust                                    |
 //! |-----------------------------------------|-----------------------------------------|
 //! | `go` a reader of `conn` printing lines  | `receiver`: the calling thread, [`receive`] |
-//! | `main` reading `os.Stdin` into `conn`   | `sender`: a thread named `sender`, [`send_input`] |
+//! | `main` reading `os.Stdin` into `conn`   | in a pipe, `sender`: [`send_input`]; in a terminal, `editor`: [`editor::run`] |
+//! | (the terminal's own echo)               | in a terminal, `screen`: [`screen::run`], printing above the line being edited |
 //!
 //! The roles are swapped relative to Go on purpose: a thread blocked reading standard input cannot
 //! be woken, and when the server goes away the client must exit at once. So the receiver, whose end
 //! is the client's end, runs on the caller's thread, and the process exits without waiting for
-//! the sender.
+//! the thread that reads the user.
 //!
-//! One writer per resource: only the sender writes to the socket (the `--id` answer included), and
-//! everything on screen goes through the one [`console::Console`] behind a mutex.
+//! One writer per resource: only the sender (or the editor) writes to the socket, the `--id`
+//! answer included. In a pipe only the receiver writes to standard output; in a terminal, the
+//! editor draws the input line and the screen thread prints every other line above it, in step
+//! (see [`screen`]).
 //!
-//! Leaving: on `/quit` or end of input the sender marks the console as leaving, then shuts down
-//! its half of the socket; the server sees the end of the stream, says goodbye to the others and
-//! closes; the receiver prints whatever still arrives and, at the end of the stream, finds the mark
-//! and reports [`Ending::Left`]. An end of stream without the mark is [`Ending::Disconnected`].
-//! `/quit` itself is not forwarded: to the server, the end of the stream means the same, and it
-//! is the one signal that also works while the user is still choosing an ID.
+//! Leaving: on `/quit`, the end of input, or Ctrl-C or Ctrl-D on an empty line, the reading
+//! thread marks the client as leaving, then shuts down its half of the socket; the server sees
+//! the end of the stream, says goodbye to the others and closes; the receiver prints whatever
+//! still arrives and, at the end of the stream, finds the mark and reports [`Ending::Left`]. An
+//! end of stream without the mark is [`Ending::Disconnected`], or in a terminal, after the
+//! server's shutdown notice, [`Ending::ServerStopped`]. `/quit` itself is not forwarded: to the
+//! server, the end of the stream means the same, and it is the one signal that also works while
+//! the user is still choosing an ID.
 //!
 //! NOTE: after leaving, the client waits for the server to close the connection (ours does at
 //! once). A server that never closes it would keep the client waiting.
@@ -29,7 +34,10 @@ pub mod args;
 pub mod connect;
 pub mod console;
 pub mod dialogue;
+pub mod editor;
+pub mod history;
 pub mod render;
+pub mod screen;
 pub mod terminal;
 
 pub use args::{ColorChoice, Options};
@@ -37,54 +45,138 @@ pub use connect::ConnectError;
 pub use console::Ending;
 
 use crate::line_reader::{self, Line};
-use crate::protocol;
-use console::{Console, SharedConsole};
-use dialogue::Typed;
+use crate::{config, protocol};
+use console::{Console, Shown};
+use editor::{Ask, LineEditor};
+use screen::{Draw, Stage};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
+use terminal::Mode;
 
-/// The longest line from the server the client will show, in bytes. The server's own limit on a
-/// message (4096 bytes) plus an ID fits many times over; the bound only matters against a
-/// misbehaving server, which could otherwise grow the client's memory without end.
-pub const MAX_SERVER_LINE: usize = 64 * 1024;
+/// The longest line from the server the client will show, in bytes: the longest user list a
+/// server with the default `--max-clients` can send, every ID at its longest in bytes (1,000
+/// IDs of 32 four-byte characters: 130,027 bytes). A chat line (an ID and at most `--max-line`
+/// bytes) is far shorter. The bound matters against a misbehaving server, which could otherwise
+/// grow the client's memory without end; a line over it is replaced by a notice.
+pub const MAX_SERVER_LINE: usize = protocol::longest_user_list(config::DEFAULT_MAX_CLIENTS);
 
 /// Connects, chats until the user leaves or the server goes away, and says which it was.
 pub fn run(options: Options) -> Result<Ending, ConnectError> {
     let stream = Arc::new(connect::connect(&options.addr)?);
     let (mode, colour) = terminal::detect(options.color);
-    let console = Console::for_stdout(mode, colour, options.id.clone());
-    thread::Builder::new()
-        .name("sender".to_string())
-        .spawn({
-            let stream = Arc::clone(&stream);
-            let console = Arc::clone(&console);
-            move || send_input(&stream, &console, options.id)
-        })
-        .expect("the system can start the client's one extra thread");
-    Ok(receive(&stream, &console))
+    let id = options.id;
+    if mode == Mode::Terminal {
+        let (screen, draws) = crossbeam_channel::unbounded();
+        let stage = Arc::new(Stage::default());
+        let made = LineEditor::new(
+            Arc::clone(&stream),
+            screen.clone(),
+            Arc::clone(&stage),
+            colour,
+        );
+        // NOTE: a terminal the editor cannot drive (`TERM=dumb`) is used like a pipe.
+        if let Ok((editor, printer)) = made {
+            spawn("screen", {
+                let stage = Arc::clone(&stage);
+                move || screen::run(printer, &stage, draws)
+            });
+            return Ok(in_terminal(&stream, editor, &stage, screen, colour, id));
+        }
+    }
+    Ok(in_pipe(stream, colour, id))
 }
 
-/// The `receiver`: shows each line from the server until the connection ends.
-pub fn receive(stream: &TcpStream, console: &SharedConsole) -> Ending {
+/// The client in a terminal: the receiver here, the `editor` and `screen` threads beside it.
+fn in_terminal(
+    stream: &TcpStream,
+    editor: LineEditor,
+    stage: &Stage,
+    screen: crossbeam_channel::Sender<Draw>,
+    colour: bool,
+    id: Option<String>,
+) -> Ending {
+    let restore = terminal::Restore::save();
+    let left = Arc::new(AtomicBool::new(false));
+    let (asks, asked) = crossbeam_channel::unbounded();
+    spawn("editor", {
+        let (id, left) = (id.clone(), Arc::clone(&left));
+        move || editor::run(editor, asked, id, &left)
+    });
+    let mut console = Console::new(Mode::Terminal, colour, id);
+    // NOTE: ignoring send errors: the screen and editor threads outlive the receiver's use.
+    receive(stream, &mut console, |shown| {
+        let _ = match shown {
+            Shown::Line(line) => screen.send(Draw::Line(line)).map_err(drop),
+            Shown::AskId(prompt) => asks.send(Ask::Id(prompt)).map_err(drop),
+            Shown::Chat => asks.send(Ask::Chat).map_err(drop),
+        };
+    });
+    let (ending, last) = console.connection_ended(left.load(Ordering::SeqCst));
+    let _ = screen.send(Draw::Close);
+    stage.wait_closed();
+    if let Some(last) = last {
+        // Where the editor's rows were: clear whatever may be left of them, then the notice.
+        screen::write_out(&format!("\r\x1b[J{last}\r\n"));
+    }
+    drop(restore);
+    ending
+}
+
+/// The client in a pipe: the receiver here, the `sender` thread beside it.
+fn in_pipe(stream: Arc<TcpStream>, colour: bool, id: Option<String>) -> Ending {
+    let left = Arc::new(AtomicBool::new(false));
+    spawn("sender", {
+        let (stream, id, left) = (Arc::clone(&stream), id.clone(), Arc::clone(&left));
+        move || send_input(&stream, id, &left)
+    });
+    let mut console = Console::new(Mode::Plain, colour, id);
+    receive(&stream, &mut console, |shown| {
+        if let Shown::Line(line) = shown {
+            screen::write_out(&format!("{line}\n"));
+        }
+    });
+    let (ending, last) = console.connection_ended(left.load(Ordering::SeqCst));
+    if let Some(last) = last {
+        screen::write_out(&format!("{last}\n"));
+    }
+    ending
+}
+
+fn spawn(name: &str, role: impl FnOnce() + Send + 'static) {
+    thread::Builder::new()
+        .name(name.to_string())
+        .spawn(role)
+        .expect("the system can start the client's few extra threads");
+}
+
+/// The `receiver`: hands what each line from the server means to `show`, until the connection
+/// ends.
+pub fn receive(stream: &TcpStream, console: &mut Console, mut show: impl FnMut(Shown)) {
     let mut reader = BufReader::new(stream);
     loop {
         match line_reader::read_line(&mut reader, MAX_SERVER_LINE) {
             // Sanitized again here: a client must not trust a server (or `nc -l`) with its
             // terminal's escape codes any more than the server trusts its clients.
-            Ok(Line::Complete(raw)) => console.lock().server_line(&protocol::sanitize(&raw)),
-            Ok(Line::TooLong) => console.lock().notice(&format!(
+            Ok(Line::Complete(raw)) => {
+                console
+                    .server_line(&protocol::sanitize(&raw))
+                    .into_iter()
+                    .for_each(&mut show);
+            }
+            Ok(Line::TooLong) => show(Shown::Line(console.notice(&format!(
                 "** A line over {MAX_SERVER_LINE} bytes from the server was not shown **"
-            )),
-            Ok(Line::End) | Err(_) => return console.lock().connection_ended(),
+            )))),
+            Ok(Line::End) | Err(_) => return,
         }
     }
 }
 
-/// The `sender`: answers the first ID prompt with `--id` if given, then sends each line of
-/// standard input until `/quit` or its end, and then leaves.
-pub fn send_input(stream: &TcpStream, console: &SharedConsole, id: Option<String>) {
+/// The `sender`, in a pipe: answers the first ID prompt with `--id` if given, then sends each
+/// line of standard input until `/quit` or its end, and then leaves, marking `left` first.
+pub fn send_input(stream: &TcpStream, id: Option<String>, left: &AtomicBool) {
     if let Some(id) = id
         && write_line(stream, id.as_bytes()).is_err()
     {
@@ -98,8 +190,7 @@ pub fn send_input(stream: &TcpStream, console: &SharedConsole, id: Option<String
             Ok(0) | Err(_) => break,
             Ok(_) => trim_line_ending(&mut line),
         }
-        let typed = console.lock().typed(&line);
-        if typed == Typed::Quit {
+        if dialogue::is_quit(&line) {
             break;
         }
         if write_line(stream, &line).is_err() {
@@ -107,7 +198,7 @@ pub fn send_input(stream: &TcpStream, console: &SharedConsole, id: Option<String
         }
     }
     // The mark goes first, so that the end of stream the server answers with is read as ours.
-    console.lock().leave();
+    left.store(true, Ordering::SeqCst);
     // NOTE: ignoring errors: if the socket is already closed, the receiver has seen it too.
     let _ = stream.shutdown(Shutdown::Write);
 }

@@ -1,17 +1,28 @@
-//! What the client asks of the terminal it runs in: is it one, may it colour, how wide is it.
+//! What the client asks of the terminal it runs in (is it one, may it colour), and the promise to
+//! give it back as it found it.
 //!
-//! Go counterpart: none; the original client never looks. These are the only questions the client
-//! puts to its environment, kept here so that [`super::console`] draws from plain answers and its
-//! frames can be unit-tested without a terminal.
+//! Go counterpart: none; the original client never looks, and never changes the terminal. Ours
+//! puts it in raw mode to edit the input line (see [`super::editor`]), so it must also undo that on
+//! every way out: the user leaving, the server going away while the user types, and a panic.
+//! The line editor restores the terminal when a `readline` call returns, but the client often
+//! ends while one is still waiting for a key, on another thread; so the settings are saved here at
+//! start and put back by a guard ([`Restore`]) and by a panic hook.
 
 use super::args::ColorChoice;
-use super::console::Mode;
-use std::io::{self, IsTerminal};
-use std::process::{Command, Stdio};
+use std::io::{self, IsTerminal, Write};
 
-/// Settles the drawing mode and colour. The prompt and cursor movement need a person at a
-/// terminal on both ends (typing into stdin, reading stdout); colour only needs stdout to be one,
-/// unless `--color` says otherwise.
+/// What kind of screen the client draws on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Both standard input and output are a terminal: a line editor, and lines printed above it.
+    Terminal,
+    /// Anything else: plain lines only.
+    Plain,
+}
+
+/// Settles the drawing mode and colour. The line editor needs a person at a terminal on both
+/// ends (typing into stdin, reading stdout); colour only needs stdout to be one, unless `--color`
+/// says otherwise.
 pub fn detect(choice: ColorChoice) -> (Mode, bool) {
     let escapes_work = enable_escape_codes();
     let stdout_is_terminal = io::stdout().is_terminal() && escapes_work;
@@ -26,7 +37,7 @@ pub fn detect(choice: ColorChoice) -> (Mode, bool) {
 }
 
 /// Windows consoles show ANSI escape codes as text until asked not to; an old console that cannot
-/// be asked is treated like a pipe (no prompt, no colour unless forced).
+/// be asked is treated like a pipe (no editor, no colour unless forced).
 #[cfg(windows)]
 fn enable_escape_codes() -> bool {
     ansi_term::enable_ansi_support().is_ok()
@@ -37,48 +48,74 @@ fn enable_escape_codes() -> bool {
     true
 }
 
-/// The terminal's width, from `stty size` (which prints `rows columns`), since the standard library
-/// has no call for it and the project takes on no crate for one. Asked each time the user presses
-/// Enter, so a resized window is measured anew; the few milliseconds go unnoticed. `None` where
-/// there is no `stty` or it cannot tell.
-pub fn columns() -> Option<usize> {
-    let output = Command::new("stty")
-        .arg("size")
-        .stdin(Stdio::inherit())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    let size = String::from_utf8(output.stdout).ok()?;
-    size.split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-        .filter(|&n| n > 0)
-}
+/// Turns off bracketed paste, which the line editor turns on while it reads; left on, the shell
+/// would see every later paste wrapped in `ESC[200~`.
+const BRACKETED_PASTE_OFF: &str = "\x1b[?2004l";
 
-/// How many rows the terminal used to echo `typed` after `prompt`, on a screen `columns` wide
-/// (one, if the width is unknown). The Enter that ended the line moved the cursor below them all.
-/// NOTE: counts characters, not display cells, so wide (CJK, emoji) text is undercounted.
-pub fn echoed_rows(prompt: &str, typed: &str, columns: Option<usize>) -> usize {
-    let width = prompt.chars().count() + typed.chars().count();
-    match columns {
-        Some(columns) => width.div_ceil(columns).max(1),
-        None => 1,
+/// Puts the terminal back as it was when [`Restore::save`] ran, when dropped. Made once, in
+/// terminal mode, before the line editor first touches the terminal.
+pub struct Restore(());
+
+impl Restore {
+    /// Saves the terminal's settings and installs a panic hook that restores them before the
+    /// panic message is printed, then ends the process: a client whose thread has died would
+    /// otherwise sit in raw mode with nobody reading the keyboard.
+    pub fn save() -> Restore {
+        saved::save();
+        let default_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            default_hook(info);
+            std::process::exit(101);
+        }));
+        Restore(())
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::client::render::PROMPT;
-
-    #[test]
-    fn a_long_typed_line_is_counted_in_rows() {
-        assert_eq!(echoed_rows(PROMPT, "Hello!", None), 1);
-        assert_eq!(echoed_rows(PROMPT, "Hello!", Some(80)), 1);
-        assert_eq!(echoed_rows(PROMPT, &"x".repeat(32), Some(40)), 1);
-        assert_eq!(echoed_rows(PROMPT, &"x".repeat(33), Some(40)), 2);
-        assert_eq!(echoed_rows(PROMPT, &"é".repeat(72), Some(40)), 2);
-        assert_eq!(echoed_rows(PROMPT, &"x".repeat(100), Some(40)), 3);
+impl Drop for Restore {
+    fn drop(&mut self) {
+        restore();
     }
+}
+
+/// Puts back the saved settings, throwing away whatever was typed and not yet read, so that a
+/// half-typed line never reaches the shell the client returns to.
+fn restore() {
+    let mut stdout = io::stdout();
+    // NOTE: ignoring errors: if the terminal is gone there is nothing left to restore.
+    let _ = stdout.write_all(BRACKETED_PASTE_OFF.as_bytes());
+    let _ = stdout.flush();
+    saved::restore();
+}
+
+#[cfg(unix)]
+mod saved {
+    use std::sync::OnceLock;
+
+    /// The settings of standard input when the client started, before raw mode.
+    static SAVED: OnceLock<libc::termios> = OnceLock::new();
+
+    pub fn save() {
+        // SAFETY: `termios` is plain data; `tcgetattr` fills it, and it is kept only on success.
+        let mut settings: libc::termios = unsafe { std::mem::zeroed() };
+        if unsafe { libc::tcgetattr(libc::STDIN_FILENO, &mut settings) } == 0 {
+            let _ = SAVED.set(settings);
+        }
+    }
+
+    pub fn restore() {
+        if let Some(settings) = SAVED.get() {
+            // SAFETY: `settings` came from `tcgetattr` on the same descriptor. TCSAFLUSH drops
+            // input received and not read, which is the point.
+            unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSAFLUSH, settings) };
+        }
+    }
+}
+
+/// NOTE: on Windows the line editor restores the console itself when `readline` returns; a
+/// client that ends while it waits may leave the console's input mode changed.
+#[cfg(not(unix))]
+mod saved {
+    pub fn save() {}
+    pub fn restore() {}
 }
