@@ -13,7 +13,7 @@
 //! - [`protocol`]: every line on the wire, and the rules for IDs, commands and bad bytes.
 //! - [`room`]: the connections and users behind the mutex.
 //! - [`broadcaster`]: the one thread that writes to joined clients.
-//! - [`client`]: the terminal client: its two threads, the prompt, the colours.
+//! - [`client`]: the terminal client: its threads, the line editor, the colours.
 //! - [`loadgen`]: the load generator behind `make bench` (not part of the server).
 
 pub mod broadcaster;

@@ -79,6 +79,7 @@ pub fn run(options: Options) -> Result<Ending, ConnectError> {
         );
         // NOTE: a terminal the editor cannot drive (`TERM=dumb`) is used like a pipe.
         if let Ok((editor, printer)) = made {
+            terminal::stop_signal_here(false);
             spawn("screen", {
                 let stage = Arc::clone(&stage);
                 move || screen::run(printer, &stage, draws)
@@ -103,7 +104,10 @@ fn in_terminal(
     let (asks, asked) = crossbeam_channel::unbounded();
     spawn("editor", {
         let (id, left) = (id.clone(), Arc::clone(&left));
-        move || editor::run(editor, asked, id, &left)
+        move || {
+            terminal::stop_signal_here(true);
+            editor::run(editor, asked, id, &left)
+        }
     });
     let mut console = Console::new(Mode::Terminal, colour, id);
     // NOTE: ignoring send errors: the screen and editor threads outlive the receiver's use.

@@ -48,6 +48,43 @@ fn enable_escape_codes() -> bool {
     true
 }
 
+/// Lets Ctrl-Z's stop signal (SIGTSTP) reach only the thread that calls this, by blocking it in
+/// the calling thread and every thread it starts afterwards: `stop_signal_here(false)` on the
+/// main thread before the others start, `stop_signal_here(true)` on the editor's.
+///
+/// Why: the line editor reads Ctrl-Z as a key, restores the terminal, stops the process by
+/// signalling it, and when continued puts raw mode back and redraws. That relies on the signal
+/// stopping the very thread that sent it before the call returns. In a process of several
+/// threads the kernel may hand the signal to another one, and the editor runs on, re-entering
+/// raw mode before the stop; the shell then brings the job back in its normal mode and no
+/// prompt is drawn. With the signal blocked everywhere else, the sender is the one that takes it.
+pub fn stop_signal_here(deliver: bool) {
+    stop_signal::mask(deliver);
+}
+
+#[cfg(unix)]
+mod stop_signal {
+    pub fn mask(deliver: bool) {
+        let how = if deliver {
+            libc::SIG_UNBLOCK
+        } else {
+            libc::SIG_BLOCK
+        };
+        // SAFETY: a signal set is plain data, filled by the two calls before it is used.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGTSTP);
+            libc::pthread_sigmask(how, &set, std::ptr::null_mut());
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod stop_signal {
+    pub fn mask(_: bool) {}
+}
+
 /// Turns off bracketed paste, which the line editor turns on while it reads; left on, the shell
 /// would see every later paste wrapped in `ESC[200~`.
 const BRACKETED_PASTE_OFF: &str = "\x1b[?2004l";
