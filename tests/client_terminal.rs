@@ -292,6 +292,26 @@ fn a_wrapped_line_in_40_columns_survives_an_incoming_message() {
     ahmed.wait_for(&format!("exactly {expected:#?}"), |t| t.rows() == expected);
 }
 
+/// A message taller than the window scrolls through once: every row of it is in the scrollback
+/// exactly once, and the half-typed line is still at the bottom.
+#[test]
+fn a_message_taller_than_the_window_appears_once() {
+    let server = common::start_server();
+    let (mut omar, mut ahmed) = omar_then_ahmed(server.local_addr(), (12, 40));
+    ahmed.keys("half");
+    ahmed.wait_for_bottom(&["[you] > half"]);
+    let tall: String = (0..150).map(|n| format!("{n:03}.")).collect();
+    omar.send(&tall);
+    ahmed.wait_for_bottom(&[&tall[tall.len() - 8..], "[you] > half"]);
+    let everything = ahmed.all_rows().concat();
+    assert_eq!(everything.matches(&tall).count(), 1, "{everything}");
+    assert_eq!(
+        everything.matches("[you] > half").count(),
+        1,
+        "{everything}"
+    );
+}
+
 /// A paste of several lines is shown in the editor as pasted; Enter sends each line as its own
 /// message, in order, each shown as the user's own.
 #[test]
@@ -400,6 +420,36 @@ fn after_a_resize_incoming_lines_still_land_above_the_editor() {
     ahmed.wait_for_bottom(&[&first, second]);
     omar.send("hello");
     ahmed.wait_for_bottom(&["[Omar]: hello", &first, second]);
+}
+
+/// Ctrl-Z suspends the client to the shell, and `fg` brings it back with the prompt and the
+/// half-typed line redrawn, still editable (the terminal back in raw mode).
+#[test]
+fn ctrl_z_and_fg_bring_the_prompt_back() {
+    let server = common::start_server();
+    let (mut omar, _) = Client::join(server.local_addr(), "Omar");
+    let mut shell = Terminal::shell(SIZE);
+    let client = env!("CARGO_BIN_EXE_client");
+    shell.keys(&format!(
+        "'{client}' --addr {} --id Ahmed\r",
+        server.local_addr()
+    ));
+    shell.wait_for_bottom(&["** Current users in chat: Omar **", "[you] >"]);
+    omar.expect("User Ahmed joined the chat");
+    shell.keys("half");
+    shell.wait_for_bottom(&["[you] > half"]);
+
+    shell.keys("\x1a");
+    shell.wait_for("the shell's prompt after `Stopped`", |t| {
+        let rows = t.rows();
+        rows.last().map(String::as_str) == Some("$") && rows.iter().any(|r| r.contains("Stopped"))
+    });
+    shell.keys("fg\r");
+    shell.wait_for_bottom(&["[you] > half"]);
+    assert!(!shell.in_normal_mode(), "raw mode is back");
+    shell.keys(" typed\r");
+    omar.expect("[Ahmed]: half typed");
+    shell.wait_for_bottom(&["[you] > half typed", "[you] >"]);
 }
 
 /// The real `server` binary, so that a test can make it vanish without a word.

@@ -23,6 +23,9 @@ use std::time::{Duration, Instant};
 /// is shared; a working client draws in milliseconds.
 pub const SCREEN_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How many rows scrolled off the top the emulator keeps, for [`Terminal::all_rows`].
+const SCROLLBACK: usize = 1000;
+
 /// A client running in a pseudo-terminal, and the screen it has drawn so far.
 pub struct Terminal {
     /// The terminal's input (what the user types) and output (what the client draws).
@@ -41,9 +44,27 @@ pub struct Terminal {
 impl Terminal {
     /// Starts `client` with `args` in a terminal of `rows` by `cols`, with `NO_COLOR` set to
     /// `no_color` if given (and removed otherwise).
-    pub fn start(args: &[&str], (rows, cols): (u16, u16), no_color: Option<&str>) -> Terminal {
+    pub fn start(args: &[&str], size: (u16, u16), no_color: Option<&str>) -> Terminal {
+        Terminal::run(env!("CARGO_BIN_EXE_client"), args, size, no_color)
+    }
+
+    /// Starts an interactive `bash` (no start-up files, prompt `$ `), for job control.
+    pub fn shell(size: (u16, u16)) -> Terminal {
+        let args = ["--norc", "--noprofile", "-i"];
+        let mut shell = Terminal::run("bash", &args, size, None);
+        shell.keys("PS1='$ '\r");
+        shell.wait_for_bottom(&["$"]);
+        shell
+    }
+
+    fn run(
+        program: &str,
+        args: &[&str],
+        (rows, cols): (u16, u16),
+        no_color: Option<&str>,
+    ) -> Terminal {
         let (master, slave) = open_pty(rows, cols);
-        let mut command = Command::new(env!("CARGO_BIN_EXE_client"));
+        let mut command = Command::new(program);
         command
             .args(args)
             .env("TERM", "xterm-256color")
@@ -63,7 +84,7 @@ impl Terminal {
                 Ok(())
             });
         }
-        let mut child = command.spawn().expect("the client binary starts");
+        let mut child = command.spawn().expect("the program starts");
         let pid = child.id() as i32;
         let (status, exited) = crossbeam_channel::bounded(1);
         thread::spawn(move || {
@@ -76,7 +97,11 @@ impl Terminal {
             slave,
             pid,
             exited,
-            parser: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
+            parser: vt100::Parser::new(
+                rows.try_into().unwrap(),
+                cols.try_into().unwrap(),
+                SCROLLBACK,
+            ),
             status: None,
         }
     }
@@ -136,6 +161,27 @@ impl Terminal {
             .collect();
         while rows.last().is_some_and(String::is_empty) {
             rows.pop();
+        }
+        rows
+    }
+
+    /// Every row, the scrolled-off ones first, each without trailing blanks.
+    pub fn all_rows(&mut self) -> Vec<String> {
+        let screen = self.parser.screen_mut();
+        let (height, width) = (screen.size().0.get() as usize, screen.size().1.get());
+        screen.set_scrollback(usize::MAX);
+        let above = screen.scrollback();
+        let mut rows = vec![String::new(); above + height];
+        let mut back = above;
+        loop {
+            screen.set_scrollback(back);
+            for (i, row) in screen.rows(0, width).enumerate() {
+                rows[above - back + i] = row.trim_end().to_string();
+            }
+            if back == 0 {
+                break;
+            }
+            back = back.saturating_sub(height);
         }
         rows
     }
