@@ -36,6 +36,8 @@ pub mod console;
 pub mod dialogue;
 pub mod editor;
 pub mod history;
+pub mod keys;
+pub mod outbox;
 pub mod render;
 pub mod screen;
 pub mod terminal;

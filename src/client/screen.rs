@@ -174,6 +174,9 @@ fn close(printer: &mut impl ExternalPrinter, stage: &Stage) {
     drop(state);
     // This may wait for ever, if the editor stops at a frame of its own before taking it; the
     // receiver waits on the stage, not on this thread, so that is harmless.
+    // NOTE: that frame of its own is a key pressed in the same instant; its rows are then still
+    // drawn, and the receiver's clearing from the cursor's row down may leave the first rows of
+    // a long wrapped line above the last notice.
     let _ = printer.print(CLEAR_EDITOR_ROWS.to_string());
 }
 
