@@ -225,6 +225,40 @@ fn server_shutdown_prints_disconnected_and_exits_1() {
     ahmed.expect_exit(1);
 }
 
+/// The client shows the longest line a server with the default `--max-clients` can send: the
+/// user list of a full room whose every ID is 32 four-byte characters. (A stand-in server sends
+/// it; the real one would need a thousand connections.)
+#[test]
+fn the_longest_user_list_a_full_room_can_send_is_shown() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let addr = listener.local_addr().expect("a bound address");
+    let id = "\u{20000}".repeat(protocol::MAX_ID_CHARS);
+    let ids = vec![id.as_str(); realtime_chat::config::DEFAULT_MAX_CLIENTS];
+    let list = protocol::current_users_line(&ids);
+    assert_eq!(list.len(), realtime_chat::client::MAX_SERVER_LINE);
+    let server = thread::spawn({
+        let list = list.clone();
+        move || {
+            let (mut stream, _) = listener.accept().expect("the client connects");
+            stream
+                .write_all(b"Enter your ID:\n")
+                .expect("writing to the client");
+            // Read the ID, so that closing sends a plain end of stream, not a reset.
+            let mut id = String::new();
+            BufReader::new(&stream).read_line(&mut id).expect("the ID");
+            stream
+                .write_all(format!("{list}\n").as_bytes())
+                .expect("writing to the client");
+        }
+    });
+    let client = ClientProcess::connect(addr, &["--id", "Ahmed"]);
+    client.expect("Enter your ID:");
+    client.expect(&list);
+    server.join().expect("the stand-in server");
+    client.expect("** Disconnected from server **");
+    client.expect_exit(1);
+}
+
 /// With nothing listening, one line on stderr says what happened and what to do, and the exit
 /// code is 2.
 #[test]

@@ -109,6 +109,24 @@ fn editing_keys_work_and_ctrl_d_on_an_empty_line_leaves() {
     assert!(ahmed.in_normal_mode());
 }
 
+/// Ctrl-L clears the screen and redraws the line being edited at the top; lines keep arriving
+/// above it.
+#[test]
+fn ctrl_l_redraws_the_line_at_the_top() {
+    let server = common::start_server();
+    let (mut omar, mut ahmed) = omar_then_ahmed(server.local_addr(), SIZE);
+    ahmed.keys("abc");
+    ahmed.wait_for_bottom(&["[you] > abc"]);
+    ahmed.keys("\x0c");
+    ahmed.wait_for("only the line being edited, on the first row", |t| {
+        t.rows() == ["[you] > abc"] && t.cursor() == (0, 11)
+    });
+    omar.send("hi");
+    ahmed.wait_for("the message above the line", |t| {
+        t.rows() == ["[Omar]: hi", "[you] > abc"] && t.cursor() == (1, 11)
+    });
+}
+
 /// Ctrl-C clears a line that has text, and on an empty line leaves the room cleanly: exit code 0,
 /// the others told, the terminal back in its normal mode.
 #[test]
