@@ -1,6 +1,7 @@
 //! The `client` binary in a terminal, tested by what is on the screen: a pseudo-terminal whose
 //! output goes through a terminal emulator (see `client_terminal/pty.rs`). Each test asserts the
-//! rows a person would read, the cursor, and what the other users receive.
+//! rows a person would read, the cursor, and what the other users receive. The Ctrl-Z test runs
+//! the client under an interactive `bash`, for job control.
 
 mod common;
 #[path = "client_terminal/pty.rs"]
