@@ -15,11 +15,12 @@ client:
 	@cargo build --release --bin client
 	@$(RELEASE)/client --addr $(ADDR)
 
+# --workspace: the chat and the load generator beside it (loadgen/) are checked alike.
 test:
-	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
-	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
-	cargo test
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+	cargo test --workspace
 
 # `make bench`: the four load scenarios against our server (release build, a free port), printed
 # as one table. `make bench-go` (or `make bench BENCH_GO=1`) runs them against the Go original too,
@@ -37,7 +38,7 @@ BENCH_SCALE ?= 10000
 bench:
 	@if [ -n "$(BENCH_GO)" ] && ! command -v go >/dev/null; then \
 	  echo "bench: the Go original needs Go: apt-get install -y golang-go" >&2; exit 1; fi
-	cargo build --release --bins
+	cargo build --release --workspace --bins
 	@mkdir -p $(BENCH_DIR) && rm -f $(BENCH_DIR)/*.jsonl $(BENCH_DIR)/*.log
 	@if [ -n "$(BENCH_GO)" ]; then \
 	  echo "bench: building the Go original from $(GO_ORIGINAL)"; \

@@ -14,13 +14,11 @@
 //! - [`room`]: the connections and users behind the mutex.
 //! - [`broadcaster`]: the one thread that writes to joined clients.
 //! - [`client`]: the terminal client: its two threads, the prompt, the colours.
-//! - [`loadgen`]: the load generator behind `make bench` (not part of the server).
 
 pub mod broadcaster;
 pub mod client;
 pub mod config;
 pub mod line_reader;
-pub mod loadgen;
 pub mod protocol;
 pub mod room;
 pub mod server;

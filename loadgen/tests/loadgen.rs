@@ -1,15 +1,18 @@
 //! The load generator's smoke test: a tiny scenario against a real in-process server, through the
 //! real `loadgen` binary, so the tool cannot rot. Counts are asserted; timings never are.
 
-mod common;
-
+use realtime_chat::{Config, Server};
 use std::process::Command;
 
 /// Four clients, two of them sending twenty messages each: every one of the 2 x 20 x 3
 /// deliveries arrives, and the JSON says so.
 #[test]
 fn a_tiny_scenario_loses_nothing() {
-    let server = common::start_server();
+    let config = Config {
+        addr: "127.0.0.1:0".to_string(),
+        ..Config::default()
+    };
+    let server = Server::bind(config).expect("binding 127.0.0.1:0 must work");
     let output = Command::new(env!("CARGO_BIN_EXE_loadgen"))
         .args(["--addr", &server.local_addr().to_string()])
         .args(["--clients", "4", "--senders", "2", "--messages", "20"])

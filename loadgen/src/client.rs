@@ -8,9 +8,9 @@
 //! Every read times out after [`POLL`], and a timed-out read checks the shared deadline, so a
 //! server that stops talking ends the client at the phase's end instead of hanging the run.
 
-use crate::loadgen::clock::{Clock, POLL};
-use crate::loadgen::inbox::{Inbox, Stage, Tally};
-use crate::loadgen::sender::{self, SendPlan};
+use crate::clock::{Clock, POLL};
+use crate::inbox::{Inbox, Stage, Tally};
+use crate::sender::{self, SendPlan};
 use crossbeam_channel::{Receiver, Sender};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};

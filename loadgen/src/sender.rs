@@ -4,9 +4,9 @@
 //! It writes on a clone of its client's socket while the client thread reads the original, so a
 //! sender that is blocked by a full socket never stops its own client from reading.
 
-use crate::loadgen::client::{self, Progress, Signals, THREAD_STACK};
-use crate::loadgen::clock::{Clock, POLL};
-use crate::loadgen::payload::{self, Stamp};
+use crate::client::{self, Progress, Signals, THREAD_STACK};
+use crate::clock::{Clock, POLL};
+use crate::payload::{self, Stamp};
 use std::io::{self, Write};
 use std::net::TcpStream;
 use std::thread;

@@ -1,8 +1,8 @@
 //! `loadgen`: parses the command line, runs one scenario (or prints a table of saved runs) and
 //! exits 0 only if a run completed with nothing lost; see `loadgen --help`.
 
-use realtime_chat::loadgen::args::{self, Command, Options};
-use realtime_chat::loadgen::{run, table};
+use loadgen::args::{self, Command, Options};
+use loadgen::{run, table};
 use std::net::TcpListener;
 use std::process::ExitCode;
 
