@@ -7,6 +7,7 @@
 //!
 //! Layout, in the order a message travels:
 //! - [`config`]: the server's address and limits, and its command line.
+//! - [`cli`]: what the command lines share: ranges of seconds, one-line errors.
 //! - [`server`]: binds the listener, runs the `acceptor`, starts and stops everything.
 //! - [`session`]: one client's thread: the ID handshake, then its lines as events.
 //! - [`line_reader`]: reading a line of bounded length from an untrusted peer.
@@ -16,6 +17,7 @@
 //! - [`client`]: the terminal client: its two threads, the prompt, the colours.
 
 pub mod broadcaster;
+pub mod cli;
 pub mod client;
 pub mod config;
 pub mod line_reader;

@@ -242,13 +242,15 @@ fn nothing_listening_prints_one_line_and_exits_2() {
     );
 }
 
-/// A mistyped flag is refused before connecting, with a pointer to `--help`.
+/// A mistyped flag is refused before connecting, in one line that lists the possible values
+/// and points at `--help`.
 #[test]
 fn a_bad_flag_exits_2_with_a_hint() {
     let client = ClientProcess::start(&["--color", "blue"], None);
     assert_eq!(
         client.expect_exit(2),
-        "client: --color blue: expected auto, always or never\n"
+        "client: invalid value 'blue' for '--color <COLOR>'; possible values: auto, always, \
+         never (see --help)\n"
     );
 }
 

@@ -106,34 +106,6 @@ fn binary_prints_real_port_and_serves_a_chat() {
     );
 }
 
-/// `--help` lists every option with its default.
-#[test]
-fn help_lists_every_option() {
-    let (code, stdout, _) = run(&["--help"]);
-    assert_eq!(code, 0);
-    for option in [
-        "--addr",
-        "--write-timeout",
-        "--max-line",
-        "--id-timeout",
-        "--max-clients",
-    ] {
-        assert!(stdout.contains(option), "--help must mention {option}");
-    }
-}
-
-/// A bad option is one line on stderr and exit code 2.
-#[test]
-fn bad_option_exits_2_with_one_line() {
-    let (code, stdout, stderr) = run(&["--max-line", "lots"]);
-    assert_eq!(code, 2);
-    assert!(stdout.is_empty());
-    assert_eq!(
-        stderr,
-        "server: --max-line lots: expected a whole number above 0\n"
-    );
-}
-
 /// An address in use says so, suggests the next port, and exits 2.
 #[test]
 fn address_in_use_says_what_to_do() {

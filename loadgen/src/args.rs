@@ -1,59 +1,118 @@
 //! The load generator's command line: one scenario's shape, or one of two helper commands the
 //! `make bench` recipe needs (a free port, and the table of several runs).
 //!
-//! Every number has a default only where the issue leaves it optional; the shape of a scenario
-//! (clients, senders, messages) must be said, so a run's output always matches its command.
+//! Declared once for `clap`: each option's declaration parses it, checks its range and writes its
+//! `--help` line. The shape of a scenario (clients, senders, messages) has no default and must be
+//! said, so a run's output always matches its command.
 
+use clap::builder::RangedU64ValueParser;
+use clap::{ArgAction, Args, Parser};
 use std::time::Duration;
 
-/// The `loadgen --help` text.
-pub const USAGE: &str = "\
-Usage: loadgen --addr HOST:PORT --clients N --senders S --messages M [OPTIONS]
-       loadgen --table RESULTS.jsonl [OTHER.jsonl]
-       loadgen --free-port
+/// The whole command line, as `clap` reads it; [`Cli::into_command`] says which of three things it is.
+#[derive(Debug, Parser)]
+#[command(
+    name = "loadgen",
+    version,
+    next_line_help = true,
+    about = "Connects N clients to a chat server, waits until every client has seen every join, \
+             then has S of them send M messages each, and reports delivery counts, throughput and \
+             latency.",
+    override_usage = "loadgen --addr HOST:PORT --clients N --senders S --messages M [OPTIONS]\n       \
+                      loadgen --table RESULTS.jsonl [OTHER.jsonl]\n       loadgen --free-port"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    run: Option<Options>,
 
-Connects N clients to a chat server, waits until every client has seen every join, then has S of
-them send M messages each, and reports delivery counts, throughput and latency.
+    /// Used by `make bench` to print its table.
+    #[arg(
+        long,
+        value_name = "FILE",
+        num_args = 1..=2,
+        exclusive = true,
+        help = "print the runs saved by --json (one per line) as one table; with a second file, \
+                each scenario's two rows and their ratio (second / first)"
+    )]
+    table: Option<Vec<String>>,
 
-Options:
-  --addr HOST:PORT        the server (loopback only: 127.0.0.1 or localhost)
-  --clients N             clients that join and read everything
-  --senders S             how many of them send (S <= N)
-  --messages M            messages per sender
-  --rate PER_SEC          messages per second per sender [default: as fast as possible]
-  --stalled K             extra clients that join and never read [default: 0]
-  --size BYTES            pad each message's text to this many bytes [default: no padding]
-  --timeout SECONDS       bound on each phase (join, send beyond its planned time, drain) [default: 60]
-  --no-prompt             the server sends no ID prompt (the Go original)
-  --server-pid PID        sample the server's peak RSS and threads from /proc/PID/status
-  --label NAME            the scenario's name in the report [default: run]
-  --server-name NAME      the server's name in the report [default: server]
-  --json                  print one JSON object instead of a table
-  --table FILE [FILE2]    print the runs saved by --json (one per line) as one table; with a second
-                          file, each scenario's two rows and their ratio (second / first)
-  --free-port             print a port that is free on 127.0.0.1 right now, and exit
-  -h, --help              print this help";
+    /// Used by `make bench` to give each scenario a fresh server.
+    #[arg(
+        long,
+        exclusive = true,
+        help = "print a port that is free on 127.0.0.1 right now, and exit"
+    )]
+    free_port: bool,
+}
 
-/// One scenario, as the command line described it. (`Default` is all zeros and empty names; the
-/// command line's defaults are set in `parse_run`.)
-#[derive(Debug, Clone, PartialEq, Default)]
+/// One scenario, as the command line described it. (`Default` is all zeros and empty names, for
+/// tests that build a report by hand; the command line's defaults are in the declarations.)
+#[derive(Debug, Clone, PartialEq, Default, Args)]
 pub struct Options {
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        value_parser = loopback,
+        help = "the server (loopback only: 127.0.0.1 or localhost)"
+    )]
     pub addr: String,
+    #[arg(long, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(2..),
+          help = "clients that join and read everything (at least 2)")]
     pub clients: usize,
+    #[arg(long, value_name = "S", value_parser = RangedU64ValueParser::<usize>::new().range(1..),
+          help = "how many of them send (1 to N)")]
     pub senders: usize,
+    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u64).range(1..),
+          help = "messages per sender")]
     pub messages: u64,
     /// Messages per second per sender; `None` sends as fast as the socket takes them.
+    #[arg(long, value_name = "PER_SEC", value_parser = positive,
+          help = "messages per second per sender [default: as fast as possible]")]
     pub rate: Option<f64>,
+    #[arg(
+        long,
+        value_name = "K",
+        default_value_t = 0,
+        help = "extra clients that join and never read"
+    )]
     pub stalled: usize,
     /// The smallest message text, in bytes; the stamp alone is used when it is longer.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = 0,
+        help = "pad each message's text to this many bytes [default: no padding]"
+    )]
     pub size: usize,
     /// How long any one phase may take before loadgen reports what it has and stops. Without it,
     /// a server that stalls (the Go original with a client that never reads) hangs the benchmark.
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = seconds,
+          help = "bound on each phase (join, send beyond its planned time, drain)")]
     pub timeout: Duration,
+    #[arg(long = "no-prompt", action = ArgAction::SetFalse,
+          help = "the server sends no ID prompt (the Go original)")]
     pub prompt: bool,
+    #[arg(
+        long,
+        value_name = "PID",
+        help = "sample the server's peak RSS and threads from /proc/PID/status"
+    )]
     pub server_pid: Option<u32>,
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "run",
+        help = "the scenario's name in the report"
+    )]
     pub label: String,
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "server",
+        help = "the server's name in the report"
+    )]
     pub server_name: String,
+    #[arg(long, help = "print one JSON object instead of a table")]
     pub json: bool,
 }
 
@@ -63,118 +122,74 @@ pub enum Command {
     Run(Options),
     Table(Vec<String>),
     FreePort,
-    Help,
 }
 
-/// Reads loadgen's command line (without the program name). Errors are one line for a person.
-pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let args: Vec<String> = args.into_iter().collect();
-    match args.first().map(String::as_str) {
-        Some("-h" | "--help") => return Ok(Command::Help),
-        Some("--free-port") => return Ok(Command::FreePort),
-        Some("--table") if (2..=3).contains(&args.len()) => {
-            return Ok(Command::Table(args[1..].to_vec()));
+impl Cli {
+    /// Which of the three commands this is; the rule no single option can check (senders are some
+    /// of the clients) is checked here, as a one-line message for a person.
+    pub fn into_command(self) -> Result<Command, String> {
+        if let Some(files) = self.table {
+            return Ok(Command::Table(files));
         }
-        Some("--table") => return Err("--table takes one or two files (see --help)".into()),
-        _ => {}
-    }
-    parse_run(args).map(Command::Run)
-}
-
-fn parse_run(args: Vec<String>) -> Result<Options, String> {
-    let mut options = Options {
-        timeout: Duration::from_secs(60),
-        prompt: true,
-        label: "run".into(),
-        server_name: "server".into(),
-        ..Options::default()
-    };
-    let mut args = args.into_iter();
-    while let Some(option) = args.next() {
-        match option.as_str() {
-            "--json" => options.json = true,
-            "--no-prompt" => options.prompt = false,
-            "-h" | "--help" | "--table" | "--free-port" => {
-                return Err(format!(
-                    "{option} cannot be combined with a run (see --help)"
-                ));
-            }
-            _ => {
-                let value = args
-                    .next()
-                    .ok_or_else(|| format!("{option} needs a value (see --help)"))?;
-                set(&mut options, &option, value)?;
-            }
+        if self.free_port {
+            return Ok(Command::FreePort);
         }
+        let Some(options) = self.run else {
+            return Err(
+                "nothing to do: give a scenario (--addr, --clients, --senders, --messages), \
+                        --table or --free-port (see --help)"
+                    .to_string(),
+            );
+        };
+        if options.senders > options.clients {
+            return Err(format!(
+                "--senders {} is more than --clients {}: senders are some of the clients",
+                options.senders, options.clients
+            ));
+        }
+        Ok(Command::Run(options))
     }
-    check(options)
-}
-
-fn set(options: &mut Options, option: &str, value: String) -> Result<(), String> {
-    match option {
-        "--addr" => options.addr = value,
-        "--clients" => options.clients = number(option, &value)?,
-        "--senders" => options.senders = number(option, &value)?,
-        "--messages" => options.messages = number(option, &value)?,
-        "--rate" => options.rate = Some(positive(option, &value)?),
-        "--stalled" => options.stalled = number(option, &value)?,
-        "--size" => options.size = number(option, &value)?,
-        "--timeout" => options.timeout = Duration::from_secs_f64(positive(option, &value)?),
-        "--server-pid" => options.server_pid = Some(number(option, &value)?),
-        "--label" => options.label = value,
-        "--server-name" => options.server_name = value,
-        _ => return Err(format!("unknown option {option} (see --help)")),
-    }
-    Ok(())
-}
-
-/// The rules no single option can check alone.
-fn check(options: Options) -> Result<Options, String> {
-    if options.addr.is_empty() {
-        return Err("--addr is required, like --addr 127.0.0.1:5000".into());
-    }
-    if !is_loopback(&options.addr) {
-        return Err(format!(
-            "--addr {}: loadgen only talks to 127.0.0.1 or localhost",
-            options.addr
-        ));
-    }
-    if options.clients < 2 || options.senders == 0 || options.messages == 0 {
-        return Err("--clients (at least 2), --senders and --messages are required".into());
-    }
-    if options.senders > options.clients {
-        return Err(format!(
-            "--senders {} is more than --clients {}: senders are some of the clients",
-            options.senders, options.clients
-        ));
-    }
-    Ok(options)
 }
 
 /// A load generator aimed at someone else's machine is a denial of service, so only loopback.
-fn is_loopback(addr: &str) -> bool {
-    addr.starts_with("127.0.0.1:") || addr.starts_with("localhost:")
+fn loopback(addr: &str) -> Result<String, String> {
+    match addr.starts_with("127.0.0.1:") || addr.starts_with("localhost:") {
+        true => Ok(addr.to_string()),
+        false => Err("loadgen only talks to 127.0.0.1 or localhost".to_string()),
+    }
 }
 
-fn number<T: std::str::FromStr>(option: &str, value: &str) -> Result<T, String> {
-    value
-        .parse()
-        .map_err(|_| format!("{option} {value}: expected a whole number"))
+/// A rate: above 0 and below a billion a second, where a sender's pacing loses all meaning.
+fn positive(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1e9 => Ok(x),
+        _ => Err("expected a number above 0 and below 1e9".to_string()),
+    }
 }
 
-fn positive(option: &str, value: &str) -> Result<f64, String> {
-    match value.parse::<f64>() {
-        Ok(x) if x > 0.0 && x.is_finite() && x < 1e9 => Ok(x),
-        _ => Err(format!("{option} {value}: expected a number above 0")),
+/// A phase bound: from a millisecond to a day.
+fn seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(x) if (0.001..=86400.0).contains(&x) => Ok(Duration::from_secs_f64(x)),
+        _ => Err("expected a number of seconds from 0.001 to 86400".to_string()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
     fn parse(line: &str) -> Result<Command, String> {
-        parse_args(line.split_whitespace().map(str::to_string))
+        let words = std::iter::once("loadgen").chain(line.split_whitespace());
+        Cli::try_parse_from(words)
+            .map_err(|e| e.to_string())
+            .and_then(Cli::into_command)
+    }
+
+    #[test]
+    fn the_declarations_are_consistent() {
+        <Cli as CommandFactory>::command().debug_assert();
     }
 
     #[test]
@@ -202,12 +217,16 @@ mod tests {
         };
         assert_eq!((o.rate, o.stalled, o.size, o.prompt), (None, 0, 0, true));
         assert_eq!(o.timeout, Duration::from_secs(60));
+        assert_eq!(
+            (o.label.as_str(), o.server_name.as_str()),
+            ("run", "server")
+        );
     }
 
     #[test]
     fn refuses_what_cannot_run() {
         let error = |line: &str| parse(line).expect_err(line);
-        assert!(error("--clients 2 --senders 1 --messages 1").contains("--addr is required"));
+        assert!(error("--clients 2 --senders 1 --messages 1").contains("--addr"));
         assert!(
             error("--addr 10.0.0.1:5000 --clients 2 --senders 1 --messages 1")
                 .contains("only talks to 127.0.0.1")
@@ -216,21 +235,26 @@ mod tests {
             error("--addr 127.0.0.1:1 --clients 2 --senders 3 --messages 1")
                 .contains("more than --clients")
         );
-        assert!(error("--addr 127.0.0.1:1 --clients 2 --senders 1").contains("required"));
-        assert!(error("--addr 127.0.0.1:1 --rate 0").contains("above 0"));
-        assert!(error("--addr 127.0.0.1:1 --clients x").contains("whole number"));
-        assert!(error("--addr").contains("needs a value"));
-        assert!(error("--bogus 1").contains("unknown option"));
+        assert!(error("--addr 127.0.0.1:1 --clients 2 --senders 1").contains("--messages"));
+        assert!(
+            error("--addr 127.0.0.1:1 --clients 2 --senders 1 --messages 1 --rate 0")
+                .contains("above 0")
+        );
+        assert!(error("--addr 127.0.0.1:1 --clients x").contains("invalid value"));
+        assert!(error("--addr").contains("value is required"));
+        assert!(error("--bogus 1").contains("unexpected argument"));
+        assert!(error("").contains("required arguments"));
     }
 
     #[test]
     fn reads_the_helper_commands() {
         assert_eq!(parse("--free-port"), Ok(Command::FreePort));
-        assert_eq!(parse("-h"), Ok(Command::Help));
         assert_eq!(
             parse("--table a.jsonl b.jsonl"),
             Ok(Command::Table(vec!["a.jsonl".into(), "b.jsonl".into()]))
         );
         assert!(parse("--table").is_err());
+        assert!(parse("--table a b c").is_err());
+        assert!(parse("--free-port --addr 127.0.0.1:1").is_err());
     }
 }

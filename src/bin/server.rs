@@ -4,21 +4,13 @@
 //! rest of `main`, its accept loop, lives in the library as the `acceptor` thread, so tests can run
 //! the same server in-process.
 
-use realtime_chat::config::{self, Command};
-use realtime_chat::{Server, protocol, server};
+use realtime_chat::{Config, Server, cli, protocol, server};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let config = match config::parse_args(std::env::args().skip(1)) {
-        Ok(Command::Run(config)) => config,
-        Ok(Command::Help) => {
-            println!("{}", config::USAGE);
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("server: {message}");
-            return ExitCode::from(2);
-        }
+    let config: Config = match cli::parse_or_exit() {
+        Ok(config) => config,
+        Err(code) => return code,
     };
     let addr = config.addr.clone();
     match Server::bind(config) {
