@@ -14,12 +14,13 @@
 //!    for the server to close its ends, so the next scenario starts on a quiet server.
 
 use crate::args::Options;
-use crate::client::{self, ClientPlan, Progress, Signals};
+use crate::client::{self, ClientPlan};
 use crate::clock::Clock;
 use crate::inbox::{Inbox, Names};
 use crate::probe::{self, Probe};
 use crate::report::{Report, ServerUse};
 use crate::sender::SendPlan;
+use crate::signals::{Progress, Signals};
 use crate::stats;
 use crate::tracker::Tracker;
 use crossbeam_channel::{Receiver, Sender};

@@ -4,7 +4,7 @@
 //! are still joining), so one tracker takes every event whenever it comes, and each phase just
 //! waits, with a deadline, for the totals it needs.
 
-use crate::client::Progress;
+use crate::signals::Progress;
 use crossbeam_channel::Receiver;
 use std::time::Instant;
 

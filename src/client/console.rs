@@ -20,7 +20,7 @@
 
 use super::dialogue::{self, Phase, Typed};
 use super::render::{self, LineKind, PROMPT};
-use super::terminal::{self, echoed_rows};
+use super::terminal::{self, Mode, echoed_rows};
 use crate::protocol;
 use parking_lot::Mutex;
 use std::io::{self, Stdout, Write};
@@ -45,15 +45,6 @@ pub enum Ending {
     Left,
     /// The server closed the connection (or it broke) while the user was still in the chat.
     Disconnected,
-}
-
-/// What kind of screen the console draws on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Both standard input and output are a terminal: a prompt, and cursor movement.
-    Terminal,
-    /// Anything else: plain lines only.
-    Plain,
 }
 
 /// The screen, and what both threads must agree on about the conversation.

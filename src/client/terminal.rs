@@ -5,9 +5,17 @@
 //! frames can be unit-tested without a terminal.
 
 use super::args::ColorChoice;
-use super::console::Mode;
 use std::io::{self, IsTerminal};
 use std::process::{Command, Stdio};
+
+/// What kind of screen the console draws on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Both standard input and output are a terminal: a prompt, and cursor movement.
+    Terminal,
+    /// Anything else: plain lines only.
+    Plain,
+}
 
 /// Settles the drawing mode and colour. The prompt and cursor movement need a person at a
 /// terminal on both ends (typing into stdin, reading stdout); colour only needs stdout to be one,
