@@ -200,7 +200,7 @@ fn widen_backlog(_listener: &TcpListener, _backlog: i32) -> io::Result<()> {
 /// The write timeout bounds every write to this client (see `broadcaster::write_within`).
 /// `TCP_NODELAY` sends each write at once: with Nagle's algorithm on, a write waits for the ACK of
 /// the previous one, and a client that only listens ACKs late (Linux delays an ACK up to 40 ms),
-/// so one chat line in three arrived about 40 ms late in a room of ten (measured, see README).
+/// so one chat line in three arrived about 40 ms late in a room of ten (measured, see docs/performance.md).
 fn configure_socket(stream: &TcpStream, config: &Config) -> io::Result<()> {
     stream.set_write_timeout(Some(config.write_timeout))?;
     stream.set_nodelay(true)

@@ -63,11 +63,11 @@ pub struct Options {
           help = "how many of them send (1 to N)")]
     pub senders: usize,
     #[arg(long, value_name = "M", value_parser = clap::value_parser!(u64).range(1..),
-          help = "messages per sender")]
+          help = "messages per sender (at least 1)")]
     pub messages: u64,
     /// Messages per second per sender; `None` sends as fast as the socket takes them.
     #[arg(long, value_name = "PER_SEC", value_parser = positive,
-          help = "messages per second per sender [default: as fast as possible]")]
+          help = "messages per second per sender (above 0); without it, as fast as possible")]
     pub rate: Option<f64>,
     #[arg(
         long,
@@ -81,7 +81,7 @@ pub struct Options {
         long,
         value_name = "BYTES",
         default_value_t = 0,
-        help = "pad each message's text to this many bytes [default: no padding]"
+        help = "pad each message's text to this many bytes (0: no padding)"
     )]
     pub size: usize,
     /// How long any one phase may take before loadgen reports what it has and stops. Without it,

@@ -10,7 +10,7 @@
 //! API (`epoll`) and the project takes no async runtime, and a blocked thread costs only its
 //! stack. With 128 KiB stacks ([`signals::THREAD_STACK`]), 10,000 clients fit easily in memory;
 //! the price is that loadgen's own scheduling shows up in the measured latency, on the same
-//! cores as the server. The README's numbers should be read with that in mind.
+//! cores as the server. The numbers in docs/performance.md should be read with that in mind.
 //!
 //! Layout, in the order a run uses them:
 //! - [`args`]: the command line.

@@ -36,3 +36,19 @@ fn a_tiny_scenario_loses_nothing() {
         assert!(json.contains(field), "expected {field} in {json}");
     }
 }
+
+#[path = "../../tests/common/options_table.rs"]
+mod options_table;
+
+/// The option table in the performance chapter says what `loadgen --help` says.
+#[test]
+fn the_option_table_in_the_docs_matches_the_help() {
+    let chapter = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/performance.md");
+    let chapter = std::fs::read_to_string(chapter).expect("docs/performance.md");
+    let rows = options_table::table_rows(&chapter, "The load generator's own options");
+    let help = Command::new(env!("CARGO_BIN_EXE_loadgen"))
+        .arg("--help")
+        .output()
+        .expect("loadgen --help runs");
+    options_table::assert_table_matches_help(&rows, &String::from_utf8_lossy(&help.stdout));
+}

@@ -7,10 +7,10 @@
 
 use clap::{Parser, ValueEnum};
 
-/// When to colour the output.
+/// When to colour the output: `Auto` colours only when standard output is a terminal and
+/// `NO_COLOR` is not set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour only when standard output is a terminal and `NO_COLOR` is not set.
     Auto,
     Always,
     Never,
