@@ -9,6 +9,7 @@
 //! - [`config`]: the server's address and limits, and its command line.
 //! - [`cli`]: what the command lines share: ranges of seconds, one-line errors.
 //! - [`server`]: binds the listener, runs the `acceptor`, starts and stops everything.
+//! - [`interrupt`]: Ctrl-C and SIGTERM start the graceful shutdown.
 //! - [`session`]: one client's thread: the ID handshake, then its lines as events.
 //! - [`line_reader`]: reading a line of bounded length from an untrusted peer.
 //! - [`protocol`]: every line on the wire, and the rules for IDs, commands and bad bytes.
@@ -20,6 +21,7 @@ pub mod broadcaster;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod interrupt;
 pub mod line_reader;
 pub mod protocol;
 pub mod room;

@@ -198,6 +198,10 @@ pub mod log {
     pub fn dropped(id: &str) -> String {
         format!("[SERVER] User '{id}' dropped: not reading")
     }
+
+    pub fn shutting_down() -> String {
+        "[SERVER] Shutting down (Ctrl-C again to quit at once)".to_string()
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! | `go broadcaster()`            | `broadcaster`          | [`Server::bind`]            |
 //! | `go handleClient(conn)`       | `client-<peer addr>`   | the acceptor, per connection|
 //!
-//! Shutdown's order ([`Server::shutdown`]): stop accepting; the acceptor sends `Shutdown` down the
+//! Shutdown's order ([`Server::shutdown`], or [`Stopper::stop`] from another thread): stop accepting; the acceptor sends `Shutdown` down the
 //! channel and drops its sender; the broadcaster tells every joined client, closes every
 //! connection, and ends once the last client thread has dropped its sender.
 
@@ -45,8 +45,8 @@ pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 /// A running server. Dropping it shuts it down, so a failing test never leaks its threads.
 pub struct Server {
     local_addr: SocketAddr,
-    /// Set by [`Server::shutdown`]; the acceptor checks it after every accepted connection.
-    stopping: Arc<AtomicBool>,
+    /// Starts the shutdown; [`Server::stopper`] hands out clones of it.
+    stopper: Stopper,
     acceptor: Option<JoinHandle<()>>,
     broadcaster: Option<JoinHandle<()>>,
 }
@@ -75,7 +75,10 @@ impl Server {
         })?;
         Ok(Server {
             local_addr,
-            stopping,
+            stopper: Stopper {
+                stopping,
+                local_addr,
+            },
             acceptor: Some(acceptor),
             broadcaster: Some(broadcaster),
         })
@@ -86,7 +89,14 @@ impl Server {
         self.local_addr
     }
 
-    /// Blocks until the server stops; what the `server` binary does after printing its banner.
+    /// A handle that starts the shutdown from another thread, such as the one that handles
+    /// Ctrl-C, while this one waits in [`Server::wait`].
+    pub fn stopper(&self) -> Stopper {
+        self.stopper.clone()
+    }
+
+    /// Blocks until the server stops (see [`Stopper::stop`]); what the `server` binary does after
+    /// printing its banner.
     pub fn wait(mut self) {
         join(self.acceptor.take());
         join(self.broadcaster.take());
@@ -102,12 +112,30 @@ impl Server {
         if self.acceptor.is_none() {
             return;
         }
-        self.stopping.store(true, Ordering::SeqCst);
+        self.stopper.stop();
+        join(self.acceptor.take());
+        join(self.broadcaster.take());
+    }
+}
+
+/// Starts a server's shutdown from any thread. Cloning it is cheap; stopping twice is harmless.
+#[derive(Clone)]
+pub struct Stopper {
+    /// Set once; the acceptor checks it after every accepted connection.
+    stopping: Arc<AtomicBool>,
+    local_addr: SocketAddr,
+}
+
+impl Stopper {
+    /// Stops accepting and starts the shutdown's order (see the module docs); returns at once.
+    /// The threads end by themselves, and [`Server::wait`] returns when they have.
+    pub fn stop(&self) {
+        if self.stopping.swap(true, Ordering::SeqCst) {
+            return;
+        }
         // The acceptor is blocked in `accept`; one connection of our own wakes it to see the flag.
         // NOTE: if this connect fails (no descriptors left), the acceptor wakes on the next client.
         let _ = TcpStream::connect(wake_address(self.local_addr));
-        join(self.acceptor.take());
-        join(self.broadcaster.take());
     }
 }
 

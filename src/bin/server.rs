@@ -1,10 +1,11 @@
-//! `server`: parses the command line, starts the chat server and serves until killed.
+//! `server`: parses the command line, starts the chat server and serves until Ctrl-C or SIGTERM,
+//! which stop it gracefully (exit code 0).
 //!
 //! Go counterpart: the top of the original's `main` (`flag.Parse`, `net.Listen`, the banner). The
 //! rest of `main`, its accept loop, lives in the library as the `acceptor` thread, so tests can run
 //! the same server in-process.
 
-use realtime_chat::{Config, Server, cli, protocol, server};
+use realtime_chat::{Config, Server, cli, interrupt, protocol, server};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -13,15 +14,17 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     let addr = config.addr.clone();
-    match Server::bind(config) {
-        Ok(server) => {
-            println!("{}", protocol::log::running(server.local_addr().port()));
-            server.wait();
-            ExitCode::SUCCESS
-        }
+    let server = match Server::bind(config) {
+        Ok(server) => server,
         Err(error) => {
             eprintln!("server: {}", server::describe_bind_error(&addr, &error));
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
+    };
+    if let Err(error) = interrupt::stop_on_signals(server.stopper()) {
+        eprintln!("server: cannot handle Ctrl-C ({error}); it will end the server abruptly");
     }
+    println!("{}", protocol::log::running(server.local_addr().port()));
+    server.wait();
+    ExitCode::SUCCESS
 }
