@@ -4,6 +4,7 @@
 //! the doc comment on each field below says what goes wrong without it. The `server` binary fills a
 //! [`Config`] from its command line; tests build one directly, usually on port 0 with short timeouts.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
 /// Everything [`crate::Server::bind`] needs to know.
@@ -25,6 +26,24 @@ pub struct Config {
     /// The most connections served at once, including those still choosing an ID. Without it, a
     /// flood of connections exhausts threads, memory or file descriptors for everyone.
     pub max_clients: usize,
+    /// The most connections open at once from one IP address, joined or choosing an ID. Without
+    /// it, one laptop that opens `max_clients` connections and never sends an ID shuts every real
+    /// user out (`** Server is full **`) for as long as `id_timeout`. ergo (IRC) uses 16 too:
+    /// enough for a household or a few terminals behind one address.
+    pub max_per_address: usize,
+    /// Addresses that `max_per_address` does not count: by default the server's own machine
+    /// (`127.0.0.1`, `::1`), so the operator, the tests and `make bench` are never limited. Listing
+    /// addresses on the command line replaces the defaults.
+    pub exempt: Vec<IpAddr>,
+    /// Lines a second a joined client may send after its `burst`; 0 turns pacing off. Without
+    /// it, `yes | nc HOST 5000` relays millions of lines a second to every screen in the room.
+    /// The default, 5, is above anyone typing (a fast typist finishes a short line a second or
+    /// so) and still turns a flood into a readable trickle.
+    pub max_rate: u32,
+    /// Lines a joined client may send at once before `max_rate` applies. The default, 50, lets
+    /// a pasted snippet of a screenful through unpaced; only a longer paste is slowed, and even
+    /// then nothing is lost.
+    pub burst: u32,
 }
 
 impl Default for Config {
@@ -35,7 +54,19 @@ impl Default for Config {
             max_line: 4096,
             id_timeout: Duration::from_secs(60),
             max_clients: 1000,
+            max_per_address: 16,
+            exempt: vec![Ipv4Addr::LOCALHOST.into(), Ipv6Addr::LOCALHOST.into()],
+            max_rate: 5,
+            burst: 50,
         }
+    }
+}
+
+impl Config {
+    /// Whether connections from `ip` count towards `max_per_address`. An IPv4 client of a server
+    /// listening on `[::]` arrives as `::ffff:127.0.0.1`; it is compared as `127.0.0.1`.
+    pub fn counts(&self, ip: IpAddr) -> bool {
+        !self.exempt.contains(&ip.to_canonical())
     }
 }
 
@@ -52,6 +83,12 @@ Options:
   --max-line BYTES           longest line a client may send, newline not counted [default: 4096]
   --id-timeout SECONDS       close a connection that has not chosen an ID in time [default: 60]
   --max-clients N            most connections at once, counting those choosing an ID [default: 1000]
+  --max-per-address N        most connections at once from one IP address [default: 16]
+  --exempt ADDR              an IP address --max-per-address does not count; repeatable, and
+                             replaces the default [default: 127.0.0.1 and ::1]
+  --max-rate LINES           lines a second a joined client may send after its burst;
+                             faster senders are delayed, not cut off; 0 turns it off [default: 5]
+  --burst LINES              lines a client may send at once before --max-rate applies [default: 50]
   -h, --help                 print this help";
 
 /// What the command line asked for.
@@ -65,6 +102,7 @@ pub enum Command {
 /// for a person, naming the option and what it expects.
 pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut config = Config::default();
+    let mut exempt_given = false;
     let mut args = args.into_iter();
     while let Some(option) = args.next() {
         if option == "-h" || option == "--help" {
@@ -79,6 +117,16 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
             "--max-line" => config.max_line = parse_count(&option, &value)?,
             "--id-timeout" => config.id_timeout = parse_seconds(&option, &value)?,
             "--max-clients" => config.max_clients = parse_count(&option, &value)?,
+            "--max-per-address" => config.max_per_address = parse_count(&option, &value)?,
+            "--exempt" => {
+                if !exempt_given {
+                    config.exempt.clear();
+                    exempt_given = true;
+                }
+                config.exempt.push(parse_ip(&option, &value)?);
+            }
+            "--max-rate" => config.max_rate = parse_lines(&option, &value, 0)?,
+            "--burst" => config.burst = parse_lines(&option, &value, 1)?,
             _ => return Err(format!("unknown option {option} (see --help)")),
         }
     }
@@ -104,6 +152,23 @@ pub fn parse_count(option: &str, value: &str) -> Result<usize, String> {
     }
 }
 
+/// An IP address, v4 or v6, without a port.
+fn parse_ip(option: &str, value: &str) -> Result<IpAddr, String> {
+    value.parse::<IpAddr>().map_err(|_| {
+        format!("{option} {value}: expected an IP address without a port, like 127.0.0.1 or ::1")
+    })
+}
+
+/// A whole number of lines, at least `min`.
+fn parse_lines(option: &str, value: &str, min: u32) -> Result<u32, String> {
+    match value.parse::<u32>() {
+        Ok(n) if n >= min => Ok(n),
+        _ => Err(format!(
+            "{option} {value}: expected a whole number of lines, {min} or more"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +187,48 @@ mod tests {
         assert_eq!(config.max_line, 4096);
         assert_eq!(config.id_timeout, Duration::from_secs(60));
         assert_eq!(config.max_clients, 1000);
+        assert_eq!(config.max_per_address, 16);
+        assert_eq!(config.exempt, ["127.0.0.1", "::1"].map(ip));
+        assert_eq!((config.max_rate, config.burst), (5, 50));
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("a valid address")
+    }
+
+    #[test]
+    fn exempt_replaces_the_defaults_and_repeats() {
+        let parsed = parse_args(args(&[
+            "--exempt",
+            "10.0.0.5",
+            "--exempt",
+            "fe80::1",
+            "--max-rate",
+            "0",
+            "--burst",
+            "1",
+            "--max-per-address",
+            "2",
+        ]));
+        let Ok(Command::Run(config)) = parsed else {
+            panic!("valid options must parse: {parsed:?}");
+        };
+        assert_eq!(config.exempt, ["10.0.0.5", "fe80::1"].map(ip));
+        assert!(config.counts(ip("127.0.0.1")));
+        assert!(!config.counts(ip("10.0.0.5")));
+        assert_eq!(
+            (config.max_rate, config.burst, config.max_per_address),
+            (0, 1, 2)
+        );
+    }
+
+    #[test]
+    fn loopback_is_exempt_in_either_family() {
+        let config = Config::default();
+        for exempt in ["127.0.0.1", "::1", "::ffff:127.0.0.1"] {
+            assert!(!config.counts(ip(exempt)), "{exempt}");
+        }
+        assert!(config.counts(ip("127.0.0.2")));
     }
 
     #[test]
@@ -158,6 +265,9 @@ mod tests {
         assert_eq!(error(&["--addr"]), "--addr needs a value (see --help)");
         assert!(error(&["--write-timeout", "-1"]).contains("expected a number of seconds"));
         assert!(error(&["--max-clients", "0"]).contains("whole number above 0"));
+        assert!(error(&["--exempt", "1.2.3.4:5"]).contains("without a port"));
+        assert!(error(&["--burst", "0"]).contains("1 or more"));
+        assert!(error(&["--max-rate", "-1"]).contains("0 or more"));
         assert!(matches!(parse_args(args(&["--help"])), Ok(Command::Help)));
     }
 }

@@ -10,7 +10,9 @@
 //! - [`server`]: binds the listener, runs the `acceptor`, starts and stops everything.
 //! - [`session`]: one client's thread: the ID handshake, then its lines as events.
 //! - [`line_reader`]: reading a line of bounded length from an untrusted peer.
-//! - [`protocol`]: every line on the wire, and the rules for IDs, commands and bad bytes.
+//! - [`pacing`]: the token bucket that slows a flooding client down without cutting it off.
+//! - [`protocol`]: every line on the wire, and the rules for commands and bad bytes.
+//! - [`id`]: which IDs may join, and when two IDs look alike.
 //! - [`room`]: the connections and users behind the mutex.
 //! - [`broadcaster`]: the one thread that writes to joined clients.
 //! - [`client`]: the terminal client: its two threads, the prompt, the colours.
@@ -19,8 +21,10 @@
 pub mod broadcaster;
 pub mod client;
 pub mod config;
+pub mod id;
 pub mod line_reader;
 pub mod loadgen;
+pub mod pacing;
 pub mod protocol;
 pub mod room;
 pub mod server;

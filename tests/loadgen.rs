@@ -3,13 +3,18 @@
 
 mod common;
 
+use realtime_chat::Config;
 use std::process::Command;
 
 /// Four clients, two of them sending twenty messages each: every one of the 2 x 20 x 3
 /// deliveries arrives, and the JSON says so.
 #[test]
 fn a_tiny_scenario_loses_nothing() {
-    let server = common::start_server();
+    // A load generator measures the server at full speed: pacing off, as in `make bench`.
+    let server = common::start_server_with(Config {
+        max_rate: 0,
+        ..common::test_config()
+    });
     let output = Command::new(env!("CARGO_BIN_EXE_loadgen"))
         .args(["--addr", &server.local_addr().to_string()])
         .args(["--clients", "4", "--senders", "2", "--messages", "20"])
