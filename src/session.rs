@@ -6,6 +6,9 @@
 //! The thread writes to its socket only during the handshake (the ID prompt and its answers).
 //! From the moment the ID is claimed, the broadcaster is the socket's only writer, so even the
 //! answer to `/help` travels through the channel.
+//!
+//! This thread is also where a flood is slowed (see [`crate::pacing`]): over its rate, a client's
+//! thread waits before reading its next line, so only that client's socket backs up.
 
 use crate::broadcaster::Event;
 use crate::config::Config;
