@@ -10,6 +10,7 @@
 use crate::cli::seconds_between;
 use clap::Parser;
 use clap::builder::RangedU64ValueParser;
+use std::net::IpAddr;
 use std::time::Duration;
 
 /// Everything [`crate::Server::bind`] needs to know, and the `server` command line.
@@ -79,18 +80,78 @@ pub struct Config {
         help = "most connections at once, those choosing an ID too (1 to 100000)"
     )]
     pub max_clients: usize,
+
+    /// The most connections open at once from one IP address, joined or choosing an ID. Without
+    /// it, one laptop that opens `max_clients` connections and never sends an ID shuts every real
+    /// user out (`** Server is full **`) for as long as `id_timeout`. ergo (IRC) uses 16 too:
+    /// enough for a household or a few terminals behind one address.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value = "16",
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_MAX_CLIENTS),
+        help = "most connections at once from one IP address (1 to 100000)"
+    )]
+    pub max_per_address: usize,
+
+    /// Addresses that `max_per_address` does not count: by default the server's own machine
+    /// (`127.0.0.1`, `::1`), so the operator, the tests and `make bench` are never limited. Listing
+    /// addresses on the command line replaces the defaults.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_values = ["127.0.0.1", "::1"],
+        help = "an IP address --max-per-address does not count; repeatable, replaces the default"
+    )]
+    pub exempt: Vec<IpAddr>,
+
+    /// Lines a second a joined client may send after its `burst`; 0 turns pacing off. Without
+    /// it, `yes | nc HOST 5000` relays millions of lines a second to every screen in the room.
+    /// The default, 5, is above anyone typing (a fast typist finishes a short line a second or
+    /// so) and still turns a flood into a readable trickle.
+    #[arg(
+        long,
+        value_name = "LINES",
+        default_value = "5",
+        value_parser = clap::value_parser!(u32).range(0..=MAX_RATE),
+        help = "lines a second a joined client may send after its burst; faster ones wait (0 to 1000000, 0: off)"
+    )]
+    pub max_rate: u32,
+
+    /// Lines a joined client may send at once before `max_rate` applies. The default, 50, lets
+    /// a pasted snippet of a screenful through unpaced; only a longer paste is slowed, and even
+    /// then nothing is lost.
+    #[arg(
+        long,
+        value_name = "LINES",
+        default_value = "50",
+        value_parser = clap::value_parser!(u32).range(1..=MAX_RATE),
+        help = "lines a client may send at once before --max-rate applies (1 to 1000000)"
+    )]
+    pub burst: u32,
 }
 
-/// The smallest `--max-line`: an ID of [`crate::protocol::MAX_ID_CHARS`] characters of up to
+impl Config {
+    /// Whether connections from `ip` count towards `max_per_address`. An IPv4 client of a server
+    /// listening on `[::]` arrives as `::ffff:127.0.0.1`; it is compared as `127.0.0.1`.
+    pub fn counts(&self, ip: IpAddr) -> bool {
+        !self.exempt.contains(&ip.to_canonical())
+    }
+}
+
+/// The smallest `--max-line`: an ID of [`crate::id::MAX_ID_CHARS`] characters of up to
 /// four UTF-8 bytes each must fit in one line.
-pub const MIN_MAX_LINE: u64 = 4 * crate::protocol::MAX_ID_CHARS as u64;
+pub const MIN_MAX_LINE: u64 = 4 * crate::id::MAX_ID_CHARS as u64;
 
 /// The largest `--max-line`: every client thread may hold one line this long, so a thousand
 /// clients could hold a gigabyte.
 pub const MAX_MAX_LINE: u64 = 1024 * 1024;
 
-/// The largest `--max-clients`.
+/// The largest `--max-clients` (and `--max-per-address`).
 pub const MAX_MAX_CLIENTS: u64 = 100_000;
+
+/// The largest `--max-rate` and `--burst`: a million lines a second is already "no limit".
+pub const MAX_RATE: i64 = 1_000_000;
 
 impl Default for Config {
     /// The command line's defaults, so that they are written in one place only.
@@ -121,6 +182,29 @@ mod tests {
         assert_eq!(config.max_line, 4096);
         assert_eq!(config.id_timeout, Duration::from_secs(60));
         assert_eq!(config.max_clients, 1000);
+        assert_eq!(
+            (config.max_per_address, config.max_rate, config.burst),
+            (16, 5, 50)
+        );
+        let loopback: Vec<IpAddr> = vec!["127.0.0.1".parse().unwrap(), "::1".parse().unwrap()];
+        assert_eq!(config.exempt, loopback);
+    }
+
+    #[test]
+    fn exempt_addresses_replace_the_default_and_may_repeat() {
+        let config = parse(&[
+            "--exempt",
+            "10.0.0.1",
+            "--exempt=10.0.0.2",
+            "--max-rate",
+            "0",
+        ])
+        .expect("valid options must parse");
+        let listed: Vec<IpAddr> = vec!["10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap()];
+        assert_eq!(config.exempt, listed);
+        assert_eq!(config.max_rate, 0);
+        assert!(config.counts("127.0.0.1".parse().unwrap()));
+        assert!(!config.counts("::ffff:10.0.0.1".parse().unwrap()));
     }
 
     #[test]
@@ -155,6 +239,10 @@ mod tests {
             ["--max-line", "127"],
             ["--max-clients", "0"],
             ["--max-clients", "100001"],
+            ["--max-per-address", "0"],
+            ["--burst", "0"],
+            ["--max-rate", "-1"],
+            ["--exempt", "localhost"],
         ] {
             assert!(parse(&bad).is_err(), "{bad:?} must be refused");
         }

@@ -12,7 +12,9 @@
 //! - [`interrupt`]: Ctrl-C and SIGTERM start the graceful shutdown.
 //! - [`session`]: one client's thread: the ID handshake, then its lines as events.
 //! - [`line_reader`]: reading a line of bounded length from an untrusted peer.
-//! - [`protocol`]: every line on the wire, and the rules for IDs, commands and bad bytes.
+//! - [`pacing`]: the token bucket that slows a flooding client down without cutting it off.
+//! - [`protocol`]: every line on the wire, and the rules for commands and bad bytes.
+//! - [`id`]: which IDs may join, and when two IDs look alike.
 //! - [`room`]: the connections and users behind the mutex.
 //! - [`broadcaster`]: the one thread that writes to joined clients.
 //! - [`client`]: the terminal client: its two threads, the prompt, the colours.
@@ -21,8 +23,10 @@ pub mod broadcaster;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod id;
 pub mod interrupt;
 pub mod line_reader;
+pub mod pacing;
 pub mod protocol;
 pub mod room;
 pub mod server;

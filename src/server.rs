@@ -15,7 +15,7 @@
 use crate::broadcaster::{self, Event};
 use crate::config::Config;
 use crate::protocol;
-use crate::room::{Room, SharedRoom};
+use crate::room::{Refusal, Room, SharedRoom};
 use crate::session::{self, Session};
 use crossbeam_channel::Sender;
 use std::io::{self, Write};
@@ -171,7 +171,8 @@ fn accept_loop(
     // Dropping `events` here is what lets the broadcaster finish once the client threads are gone.
 }
 
-/// Registers a new connection and starts its client thread, or turns it away when the room is full.
+/// Registers a new connection and starts its client thread, or turns it away when the room is
+/// full or its address has `--max-per-address` connections open already.
 fn admit(stream: TcpStream, room: &SharedRoom, events: &Sender<Event>, config: &Arc<Config>) {
     let Ok(peer) = stream.peer_addr() else {
         return; // The peer hung up before we looked.
@@ -180,13 +181,10 @@ fn admit(stream: TcpStream, room: &SharedRoom, events: &Sender<Event>, config: &
         return; // The peer hung up already.
     }
     let stream = Arc::new(stream);
-    let Some(connection) = room.lock().admit(Arc::clone(&stream), config.max_clients) else {
-        // NOTE: ignoring errors: the connection is closed right after, either way. A client that
-        // already sent bytes may see a reset instead of this line: closing a socket with unread
-        // input resets it.
-        let _ = (&*stream)
-            .write_all(format!("{}\n", protocol::server_full(config.max_clients)).as_bytes());
-        return;
+    let admitted = room.lock().admit(Arc::clone(&stream), peer.ip(), config);
+    let connection = match admitted {
+        Ok(connection) => connection,
+        Err(refusal) => return refuse(&stream, &refusal, config),
     };
     let session = Session {
         connection,
@@ -203,6 +201,18 @@ fn admit(stream: TcpStream, room: &SharedRoom, events: &Sender<Event>, config: &
         eprintln!("[SERVER] cannot start a thread for {peer}: {error}; closing it");
         room.lock().release(connection);
     }
+}
+
+/// Tells a refused connection why, before it is closed (when `stream` is dropped).
+fn refuse(stream: &TcpStream, refusal: &Refusal, config: &Config) {
+    let line = match refusal {
+        Refusal::Full => protocol::server_full(config.max_clients),
+        Refusal::TooManyFromAddress => protocol::TOO_MANY_FROM_ADDRESS.to_string(),
+    };
+    // NOTE: ignoring errors: the connection is closed right after, either way. A client that
+    // already sent bytes may see a reset instead of this line: closing a socket with unread
+    // input resets it.
+    let _ = (&*stream).write_all(format!("{line}\n").as_bytes());
 }
 
 /// Listens again with a longer queue of waiting connections: `listen` on a socket that is

@@ -6,7 +6,8 @@ mod common;
 
 use common::{Client, LINE_TIMEOUT};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
-use realtime_chat::protocol::{self, IdRejection};
+use realtime_chat::id::IdRejection;
+use realtime_chat::protocol;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, ChildStdin, Command, Stdio};

@@ -90,7 +90,7 @@ pub struct Options {
           help = "bound on each phase (join, send beyond its planned time, drain)")]
     pub timeout: Duration,
     #[arg(long = "no-prompt", action = ArgAction::SetFalse,
-          help = "the server sends no ID prompt (the Go original)")]
+          help = "the server sends no ID prompt: the first line it reads is the ID")]
     pub prompt: bool,
     #[arg(
         long,

@@ -8,8 +8,10 @@ use std::process::Command;
 /// deliveries arrives, and the JSON says so.
 #[test]
 fn a_tiny_scenario_loses_nothing() {
+    // A load generator measures the server at full speed: pacing off, as in `make bench`.
     let config = Config {
         addr: "127.0.0.1:0".to_string(),
+        max_rate: 0,
         ..Config::default()
     };
     let server = Server::bind(config).expect("binding 127.0.0.1:0 must work");

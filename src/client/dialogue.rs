@@ -69,7 +69,7 @@ pub fn classify_typed(phase: Phase, raw: &[u8]) -> Typed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::IdRejection;
+    use crate::id::IdRejection;
 
     #[test]
     fn the_user_list_ends_the_id_phase_and_a_prompt_restarts_it() {
