@@ -8,15 +8,17 @@
 //! cargo's temporary directory for integration tests.
 
 mod common;
+#[path = "common/go_original.rs"]
+mod go_original;
 
 use common::{Client, LINE_TIMEOUT};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use go_original::{go_original, run_go_tool};
 use realtime_chat::protocol::{self, log};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::OnceLock;
 use std::thread;
 
 /// The Go client's prompt, as its text reads once the colour codes are gone.
@@ -105,55 +107,6 @@ fn the_go_original_is_gofmt_and_vet_clean() {
     let unformatted = run_go_tool(Command::new("gofmt").args(["-l", "."]));
     assert_eq!(unformatted, "", "gofmt would change these files");
     run_go_tool(Command::new("go").args(["vet", "./..."]));
-}
-
-/// The two Go programs, built from `go/`.
-struct GoOriginal {
-    server: PathBuf,
-    client: PathBuf,
-}
-
-/// Builds the Go original once for the whole run, or returns `None` (after saying so) when Go is
-/// not installed. A build that fails fails every test that needs it.
-fn go_original() -> Option<&'static GoOriginal> {
-    static BUILT: OnceLock<Option<GoOriginal>> = OnceLock::new();
-    let built = BUILT.get_or_init(|| {
-        let installed = Command::new("go").arg("version").output();
-        if !installed.is_ok_and(|output| output.status.success()) {
-            return None;
-        }
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("go-original");
-        let build = |name: &str| {
-            let binary = dir.join(format!("go-{name}"));
-            let target = binary.to_str().expect("the target directory is UTF-8");
-            run_go_tool(Command::new("go").args(["build", "-o", target, &format!("./{name}")]));
-            binary
-        };
-        Some(GoOriginal {
-            server: build("server"),
-            client: build("client"),
-        })
-    });
-    if built.is_none() {
-        println!("skipped: go not installed");
-    }
-    built.as_ref()
-}
-
-/// Runs a Go tool in `go/`, offline (the original needs nothing beyond the standard library), and
-/// returns its standard output; panics with its error output if it fails.
-fn run_go_tool(command: &mut Command) -> String {
-    let output = command
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("go"))
-        .env("GOPROXY", "off")
-        .output()
-        .expect("Go is installed, so its tools run");
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// Starts the Go server on a free port and waits for its banner. The port is found by binding
