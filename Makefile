@@ -1,7 +1,7 @@
 # The three commands a user needs, and the one CI runs (.ci/run calls `make test`).
 ADDR ?= 127.0.0.1:5000
 
-.PHONY: server client test bench bench-go
+.PHONY: server client test bench bench-go go-server go-client
 
 # Build if needed (cargo shows progress), then run the binary itself rather than `cargo run`,
 # so a demo terminal shows the chat and not cargo's "Running" line.
@@ -15,11 +15,30 @@ client:
 	@cargo build --release --bin client
 	@$(RELEASE)/client --addr $(ADDR)
 
+# The Go original (go/), built into $(GO_BIN): the "before" of every lesson in the README. Its server
+# takes only a port, and listens on every interface whatever ADDR's host says.
+GO_BIN = $(abspath $(or $(CARGO_TARGET_DIR),target))/go
+# Nothing to download: the Go original uses the standard library only, so no proxy is ever asked.
+GO_BUILD = cd go && GOPROXY=off go build
+# The first line of every Go target: without Go, say how to get it, and stop.
+GO_CHECK = command -v go >/dev/null || { echo "$@: needs Go: apt-get install -y golang-go" >&2; exit 1; }
+
+go-server:
+	@$(GO_CHECK)
+	@$(GO_BUILD) -o $(GO_BIN)/go-server ./server
+	@$(GO_BIN)/go-server -port $(lastword $(subst :, ,$(ADDR)))
+
+go-client:
+	@$(GO_CHECK)
+	@$(GO_BUILD) -o $(GO_BIN)/go-client ./client
+	@$(GO_BIN)/go-client -addr $(ADDR)
+
+# --workspace: the chat and the load generator beside it (loadgen/) are checked alike.
 test:
-	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
-	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
-	cargo test
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+	cargo test --workspace
 
 # `make bench`: the four load scenarios against our server (release build, a free port), printed
 # as one table. `make bench-go` (or `make bench BENCH_GO=1`) runs them against the Go original too,
@@ -28,20 +47,18 @@ test:
 # Each run is kept as a JSON line in $(BENCH_DIR), each server's output in a .log beside it.
 BENCH_BIN = $(RELEASE)
 BENCH_DIR = $(BENCH_BIN)/bench
-GO_ORIGINAL ?= ../shared/baselines/go-original
 # The scale scenario holds 10,000 sockets in loadgen and as many in the server, each its own process.
 BENCH_NOFILE = 20000
 # The scale scenario's clients; `make bench BENCH_SCALE=500` is a quick rehearsal.
+# Our server runs with pacing off (`--max-rate 0`): the scenarios send faster than any person, on
+# purpose. loadgen connects from 127.0.0.1, which `--max-per-address` exempts by default.
 BENCH_SCALE ?= 10000
 
 bench:
-	@if [ -n "$(BENCH_GO)" ] && ! command -v go >/dev/null; then \
-	  echo "bench: the Go original needs Go: apt-get install -y golang-go" >&2; exit 1; fi
-	cargo build --release --bins
+	@if [ -n "$(BENCH_GO)" ]; then $(GO_CHECK); fi
+	cargo build --release --workspace --bins
+	@if [ -n "$(BENCH_GO)" ]; then $(GO_BUILD) -o $(GO_BIN)/go-server ./server; fi
 	@mkdir -p $(BENCH_DIR) && rm -f $(BENCH_DIR)/*.jsonl $(BENCH_DIR)/*.log
-	@if [ -n "$(BENCH_GO)" ]; then \
-	  echo "bench: building the Go original from $(GO_ORIGINAL)"; \
-	  (cd $(GO_ORIGINAL) && go build -o $(abspath $(BENCH_DIR))/go-original .) || exit 1; fi
 	@ulimit -n $(BENCH_NOFILE) 2>/dev/null || echo "bench: cannot raise the open-file limit to \
 	$(BENCH_NOFILE) (hard limit $$(ulimit -Hn)); the scale scenario will report failures; \
 	as root: ulimit -Hn $(BENCH_NOFILE)" >&2; \
@@ -58,11 +75,12 @@ bench:
 	  scenario burst --clients 100 --senders 10 --messages 2000; \
 	  scenario scale --clients $(BENCH_SCALE) --senders 1 --messages 100 --rate 10; \
 	  scenario stall --clients 50 --stalled 1 --senders 10 --messages 2000 --size 512; }; \
-	serve ours '$(BENCH_BIN)/server --addr 127.0.0.1:$$port --max-clients $(BENCH_NOFILE)'; \
+	serve ours '$(BENCH_BIN)/server --addr 127.0.0.1:$$port --max-clients $(BENCH_NOFILE) --max-rate 0'; \
 	if [ -n "$(BENCH_GO)" ]; then \
-	  serve go '$(BENCH_DIR)/go-original -port $$port' --no-prompt; \
+	  serve go '$(GO_BIN)/go-server -port $$port'; \
 	  $(BENCH_BIN)/loadgen --table $(BENCH_DIR)/ours.jsonl $(BENCH_DIR)/go.jsonl; \
 	else $(BENCH_BIN)/loadgen --table $(BENCH_DIR)/ours.jsonl; fi
 
 bench-go:
+	@$(GO_CHECK)
 	@$(MAKE) --no-print-directory bench BENCH_GO=1

@@ -7,7 +7,7 @@
 //! socket. That single rule gives every client the same events in the same order and makes
 //! interleaved bytes on one socket impossible.
 //!
-//! Two differences from the original, both measured in the README:
+//! Two differences from the original, both measured in docs/performance.md:
 //! - **Batching**: after a blocking `recv`, whatever else is already waiting is drained too (up to
 //!   [`MAX_BATCH`]), and each client gets all its lines of the batch in one write.
 //! - **Slow consumers are dropped**: a write that does not finish within the write timeout drops

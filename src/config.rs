@@ -1,171 +1,250 @@
-//! The server's settings: where to listen and every limit, each with the reason it exists.
+//! The server's settings: where to listen and every limit, each with the reason it exists and the
+//! range it may take.
 //!
 //! Go counterpart: the original's `flag.Int("port", ...)` and nothing else. It has no limits, and
-//! the doc comment on each field below says what goes wrong without it. The `server` binary fills a
-//! [`Config`] from its command line; tests build one directly, usually on port 0 with short timeouts.
+//! the doc comment on each field below says what goes wrong without it. The same declarations are
+//! the `server` command line (through `clap`): each option, its default, its range and its help
+//! line are written once, here. Tests build a [`Config`] directly, usually on port 0 with short
+//! timeouts.
 
+use crate::cli::seconds_between;
+use clap::Parser;
+use clap::builder::RangedU64ValueParser;
+use std::net::IpAddr;
 use std::time::Duration;
 
-/// The default `--max-line`, which the terminal client also uses to refuse a typed line the
-/// server would not take (it cannot ask the server for its setting).
-pub const DEFAULT_MAX_LINE: usize = 4096;
-
-/// The default `--max-clients`, which also sizes the client's bound on a line from the server
-/// (the longest user list of a full room).
-pub const DEFAULT_MAX_CLIENTS: usize = 1000;
-
-/// Everything [`crate::Server::bind`] needs to know.
-#[derive(Debug, Clone)]
+/// Everything [`crate::Server::bind`] needs to know, and the `server` command line.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "server",
+    version,
+    next_line_help = true,
+    about = "A real-time TCP chat room. Connect with `make client` or `nc 127.0.0.1 5000`."
+)]
 pub struct Config {
     /// Where to listen. The default is loopback only: opening a classroom chat to the network is
     /// a decision to make on purpose (`--addr 0.0.0.0:5000`).
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        default_value = "127.0.0.1:5000",
+        help = "address to listen on; 0.0.0.0:PORT opens it to the network, port 0 picks one"
+    )]
     pub addr: String,
+
     /// How long the broadcaster may wait on one client's socket in one round of writes. Without
     /// it, one client that stops reading fills its socket buffer, the broadcaster's write blocks
-    /// forever, and the whole room freezes (the Go original's behaviour).
+    /// forever, and the whole room freezes (the Go original's behaviour). Below 10 ms a busy but
+    /// healthy client would be dropped; above an hour it no longer protects anyone.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value = "2",
+        value_parser = seconds_between(0.01, 3600.0),
+        help = "drop a client whose socket takes nothing for this long (0.01 to 3600)"
+    )]
     pub write_timeout: Duration,
+
     /// The longest line a client may send, in bytes, the newline not counted. Without it, a peer
-    /// that sends bytes and never a newline grows the server's memory without bound.
+    /// that sends bytes and never a newline grows the server's memory without bound. At least
+    /// [`MIN_MAX_LINE`], so that every valid ID fits; at most [`MAX_MAX_LINE`].
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value = "4096",
+        value_parser = RangedU64ValueParser::<usize>::new().range(MIN_MAX_LINE..=MAX_MAX_LINE),
+        help = "longest line a client may send, newline not counted (128 to 1048576)"
+    )]
     pub max_line: usize,
+
     /// How long a new connection has to choose a valid ID. Without it, idle sockets that never
     /// speak each hold a thread forever.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value = "60",
+        value_parser = seconds_between(0.1, 86400.0),
+        help = "close a connection that has chosen no ID by then (0.1 to 86400)"
+    )]
     pub id_timeout: Duration,
+
     /// The most connections served at once, including those still choosing an ID. Without it, a
-    /// flood of connections exhausts threads, memory or file descriptors for everyone.
+    /// flood of connections exhausts threads, memory or file descriptors for everyone. Each one is
+    /// a thread and a file descriptor, so [`MAX_MAX_CLIENTS`] is already far past what one machine
+    /// serves well (see the performance chapter).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value = "1000",
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_MAX_CLIENTS),
+        help = "most connections at once, those choosing an ID too (1 to 100000)"
+    )]
     pub max_clients: usize,
+
+    /// The most connections open at once from one IP address, joined or choosing an ID. Without
+    /// it, one laptop that opens `max_clients` connections and never sends an ID shuts every real
+    /// user out (`** Server is full **`) for as long as `id_timeout`. ergo (IRC) uses 16 too:
+    /// enough for a household or a few terminals behind one address.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value = "16",
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_MAX_CLIENTS),
+        help = "most connections at once from one IP address (1 to 100000)"
+    )]
+    pub max_per_address: usize,
+
+    /// Addresses that `max_per_address` does not count: by default the server's own machine
+    /// (`127.0.0.1`, `::1`), so the operator, the tests and `make bench` are never limited. Listing
+    /// addresses on the command line replaces the defaults.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_values = ["127.0.0.1", "::1"],
+        help = "an IP address --max-per-address does not count; repeatable, replaces the default"
+    )]
+    pub exempt: Vec<IpAddr>,
+
+    /// Lines a second a joined client may send after its `burst`; 0 turns pacing off. Without
+    /// it, `yes | nc HOST 5000` relays millions of lines a second to every screen in the room.
+    /// The default, 5, is above anyone typing (a fast typist finishes a short line a second or
+    /// so) and still turns a flood into a readable trickle.
+    #[arg(
+        long,
+        value_name = "LINES",
+        default_value = "5",
+        value_parser = clap::value_parser!(u32).range(0..=MAX_RATE),
+        help = "lines a second a joined client may send after its burst; faster ones wait (0 to 1000000, 0: off)"
+    )]
+    pub max_rate: u32,
+
+    /// Lines a joined client may send at once before `max_rate` applies. The default, 50, lets
+    /// a pasted snippet of a screenful through unpaced; only a longer paste is slowed, and even
+    /// then nothing is lost.
+    #[arg(
+        long,
+        value_name = "LINES",
+        default_value = "50",
+        value_parser = clap::value_parser!(u32).range(1..=MAX_RATE),
+        help = "lines a client may send at once before --max-rate applies (1 to 1000000)"
+    )]
+    pub burst: u32,
 }
+
+impl Config {
+    /// Whether connections from `ip` count towards `max_per_address`. An IPv4 client of a server
+    /// listening on `[::]` arrives as `::ffff:127.0.0.1`; it is compared as `127.0.0.1`.
+    pub fn counts(&self, ip: IpAddr) -> bool {
+        !self.exempt.contains(&ip.to_canonical())
+    }
+}
+
+/// The smallest `--max-line`: an ID of [`crate::id::MAX_ID_CHARS`] characters of up to
+/// four UTF-8 bytes each must fit in one line.
+pub const MIN_MAX_LINE: u64 = 4 * crate::id::MAX_ID_CHARS as u64;
+
+/// The largest `--max-line`: every client thread may hold one line this long, so a thousand
+/// clients could hold a gigabyte.
+pub const MAX_MAX_LINE: u64 = 1024 * 1024;
+
+/// The largest `--max-clients` (and `--max-per-address`).
+pub const MAX_MAX_CLIENTS: u64 = 100_000;
+
+/// The largest `--max-rate` and `--burst`: a million lines a second is already "no limit".
+pub const MAX_RATE: i64 = 1_000_000;
 
 impl Default for Config {
+    /// The command line's defaults, so that they are written in one place only.
     fn default() -> Self {
-        Config {
-            addr: "127.0.0.1:5000".to_string(),
-            write_timeout: Duration::from_secs(2),
-            max_line: DEFAULT_MAX_LINE,
-            id_timeout: Duration::from_secs(60),
-            max_clients: DEFAULT_MAX_CLIENTS,
-        }
-    }
-}
-
-/// The `server --help` text. Every option and its default is here and in the README.
-pub const USAGE: &str = "\
-Usage: server [OPTIONS]
-
-A real-time TCP chat room. Connect with `make client` or `nc 127.0.0.1 5000`.
-
-Options:
-  --addr HOST:PORT           address to listen on [default: 127.0.0.1:5000]
-                             (0.0.0.0:5000 opens the room to the network; port 0 picks a free port)
-  --write-timeout SECONDS    drop a client whose socket accepts nothing for this long [default: 2]
-  --max-line BYTES           longest line a client may send, newline not counted [default: 4096]
-  --id-timeout SECONDS       close a connection that has not chosen an ID in time [default: 60]
-  --max-clients N            most connections at once, counting those choosing an ID [default: 1000]
-  -h, --help                 print this help";
-
-/// What the command line asked for.
-#[derive(Debug)]
-pub enum Command {
-    Run(Config),
-    Help,
-}
-
-/// Reads the server's command line (without the program name). The error is a one-line message
-/// for a person, naming the option and what it expects.
-pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let mut config = Config::default();
-    let mut args = args.into_iter();
-    while let Some(option) = args.next() {
-        if option == "-h" || option == "--help" {
-            return Ok(Command::Help);
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{option} needs a value (see --help)"))?;
-        match option.as_str() {
-            "--addr" => config.addr = value,
-            "--write-timeout" => config.write_timeout = parse_seconds(&option, &value)?,
-            "--max-line" => config.max_line = parse_count(&option, &value)?,
-            "--id-timeout" => config.id_timeout = parse_seconds(&option, &value)?,
-            "--max-clients" => config.max_clients = parse_count(&option, &value)?,
-            _ => return Err(format!("unknown option {option} (see --help)")),
-        }
-    }
-    Ok(Command::Run(config))
-}
-
-/// Seconds, decimals allowed (`0.5`), more than zero.
-pub fn parse_seconds(option: &str, value: &str) -> Result<Duration, String> {
-    match value.parse::<f64>() {
-        Ok(secs) if secs > 0.0 && secs.is_finite() => Duration::try_from_secs_f64(secs)
-            .map_err(|_| format!("{option} {value}: too large a number of seconds")),
-        _ => Err(format!(
-            "{option} {value}: expected a number of seconds above 0, like 2 or 0.5"
-        )),
-    }
-}
-
-/// A whole number above zero.
-pub fn parse_count(option: &str, value: &str) -> Result<usize, String> {
-    match value.parse::<usize>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!("{option} {value}: expected a whole number above 0")),
+        Config::parse_from(["server"])
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    fn parse(list: &[&str]) -> Result<Config, clap::Error> {
+        Config::try_parse_from(std::iter::once("server").chain(list.iter().copied()))
     }
 
     #[test]
-    fn defaults_match_the_help_text() {
-        let Ok(Command::Run(config)) = parse_args(args(&[])) else {
-            panic!("no arguments must run with defaults");
-        };
+    fn the_declarations_are_consistent() {
+        Config::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let config = Config::default();
         assert_eq!(config.addr, "127.0.0.1:5000");
         assert_eq!(config.write_timeout, Duration::from_secs(2));
         assert_eq!(config.max_line, 4096);
         assert_eq!(config.id_timeout, Duration::from_secs(60));
         assert_eq!(config.max_clients, 1000);
+        assert_eq!(
+            (config.max_per_address, config.max_rate, config.burst),
+            (16, 5, 50)
+        );
+        let loopback: Vec<IpAddr> = vec!["127.0.0.1".parse().unwrap(), "::1".parse().unwrap()];
+        assert_eq!(config.exempt, loopback);
+    }
+
+    #[test]
+    fn exempt_addresses_replace_the_default_and_may_repeat() {
+        let config = parse(&[
+            "--exempt",
+            "10.0.0.1",
+            "--exempt=10.0.0.2",
+            "--max-rate",
+            "0",
+        ])
+        .expect("valid options must parse");
+        let listed: Vec<IpAddr> = vec!["10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap()];
+        assert_eq!(config.exempt, listed);
+        assert_eq!(config.max_rate, 0);
+        assert!(config.counts("127.0.0.1".parse().unwrap()));
+        assert!(!config.counts("::ffff:10.0.0.1".parse().unwrap()));
     }
 
     #[test]
     fn reads_every_option_with_decimal_seconds() {
-        let parsed = parse_args(args(&[
-            "--addr",
-            "0.0.0.0:6000",
+        let config = parse(&[
+            "--addr=0.0.0.0:6000",
             "--write-timeout",
             "0.5",
             "--max-line",
-            "100",
+            "128",
             "--id-timeout",
             "1.25",
             "--max-clients",
             "7",
-        ]));
-        let Ok(Command::Run(config)) = parsed else {
-            panic!("valid options must parse: {parsed:?}");
-        };
+        ])
+        .expect("valid options must parse");
         assert_eq!(config.addr, "0.0.0.0:6000");
         assert_eq!(config.write_timeout, Duration::from_millis(500));
-        assert_eq!(config.max_line, 100);
+        assert_eq!(config.max_line, 128);
         assert_eq!(config.id_timeout, Duration::from_millis(1250));
         assert_eq!(config.max_clients, 7);
     }
 
+    /// Each of these once panicked a thread, wrapped around or closed every connection.
     #[test]
-    fn explains_bad_options() {
-        let error = |list: &[&str]| parse_args(args(list)).expect_err("must be refused");
-        assert_eq!(
-            error(&["--port", "1"]),
-            "unknown option --port (see --help)"
-        );
-        assert_eq!(error(&["--addr"]), "--addr needs a value (see --help)");
-        assert!(error(&["--write-timeout", "-1"]).contains("expected a number of seconds"));
-        assert!(error(&["--max-clients", "0"]).contains("whole number above 0"));
-        assert!(matches!(parse_args(args(&["--help"])), Ok(Command::Help)));
+    fn refuses_values_out_of_range() {
+        for bad in [
+            ["--write-timeout", "1e19"],
+            ["--write-timeout", "0.0000000001"],
+            ["--id-timeout", "1e19"],
+            ["--max-line", "18446744073709551615"],
+            ["--max-line", "127"],
+            ["--max-clients", "0"],
+            ["--max-clients", "100001"],
+            ["--max-per-address", "0"],
+            ["--burst", "0"],
+            ["--max-rate", "-1"],
+            ["--exempt", "localhost"],
+        ] {
+            assert!(parse(&bad).is_err(), "{bad:?} must be refused");
+        }
     }
 }

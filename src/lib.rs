@@ -7,20 +7,26 @@
 //!
 //! Layout, in the order a message travels:
 //! - [`config`]: the server's address and limits, and its command line.
+//! - [`cli`]: what the command lines share: ranges of seconds, one-line errors.
 //! - [`server`]: binds the listener, runs the `acceptor`, starts and stops everything.
+//! - [`interrupt`]: Ctrl-C and SIGTERM start the graceful shutdown.
 //! - [`session`]: one client's thread: the ID handshake, then its lines as events.
 //! - [`line_reader`]: reading a line of bounded length from an untrusted peer.
-//! - [`protocol`]: every line on the wire, and the rules for IDs, commands and bad bytes.
+//! - [`pacing`]: the token bucket that slows a flooding client down without cutting it off.
+//! - [`protocol`]: every line on the wire, and the rules for commands and bad bytes.
+//! - [`id`]: which IDs may join, and when two IDs look alike.
 //! - [`room`]: the connections and users behind the mutex.
 //! - [`broadcaster`]: the one thread that writes to joined clients.
 //! - [`client`]: the terminal client: its threads, the line editor, the colours.
-//! - [`loadgen`]: the load generator behind `make bench` (not part of the server).
 
 pub mod broadcaster;
+pub mod cli;
 pub mod client;
 pub mod config;
+pub mod id;
+pub mod interrupt;
 pub mod line_reader;
-pub mod loadgen;
+pub mod pacing;
 pub mod protocol;
 pub mod room;
 pub mod server;

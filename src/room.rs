@@ -5,7 +5,8 @@
 //! ([`SharedRoom`]), so the only way to reach it is through the guard that `lock()` returns.
 //!
 //! Who locks it, and for what:
-//! - the acceptor, to count and register a new connection ([`Room::admit`]);
+//! - the acceptor, to count and register a new connection, in all and per address
+//!   ([`Room::admit`]);
 //! - a client thread, to claim its ID ([`Room::claim`]) and, when it ends, to free its slot;
 //! - the broadcaster, to turn a batch of events into the bytes each user must receive.
 //!
@@ -46,10 +47,12 @@
 //! outbox under the lock, takes the outboxes ([`Room::take_deliveries`]), unlocks, then writes. So a
 //! slow socket delays only the broadcaster, never a join, a leave or an ID check.
 
-use crate::protocol::{self, IdRejection};
+use crate::config::Config;
+use crate::id::{self, IdRejection};
+use crate::protocol;
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap};
-use std::net::{Shutdown, TcpStream};
+use std::net::{IpAddr, Shutdown, TcpStream};
 use std::sync::Arc;
 
 /// The room as every thread holds it.
@@ -72,6 +75,22 @@ pub struct Member {
     outbox: Vec<u8>,
 }
 
+/// Why [`Room::admit`] turned a connection away.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// `--max-clients` connections are open.
+    Full,
+    /// `--max-per-address` connections are open from the newcomer's address.
+    TooManyFromAddress,
+}
+
+/// One accepted connection, as the room keeps it.
+struct Connection {
+    stream: Arc<TcpStream>,
+    /// The address it counts against, or `None` when its address is exempt.
+    counted_as: Option<IpAddr>,
+}
+
 /// Bytes owed to one member, taken out of the room so they can be written without the lock.
 pub struct Delivery {
     pub member: MemberId,
@@ -83,13 +102,16 @@ pub struct Delivery {
 pub struct Room {
     /// Every accepted connection, joined or not: its count is what `--max-clients` limits, and at
     /// shutdown every one of them is closed.
-    connections: HashMap<ConnectionId, Arc<TcpStream>>,
+    connections: HashMap<ConnectionId, Connection>,
+    /// Open connections per counted address, for `--max-per-address`. An address leaves the map
+    /// with its last connection, so the map never holds more entries than there are connections.
+    per_address: HashMap<IpAddr, usize>,
     /// Every member, announced or not.
     members: HashMap<MemberId, Member>,
     /// The announced members, in the order the broadcaster announced them: the order of every user
     /// list, and the set that broadcasts go to.
     join_order: BTreeMap<u64, MemberId>,
-    /// Case-folded ID to member, so IDs are unique ignoring case.
+    /// ID key ([`id::key`]) to member, so no two members' IDs look alike.
     ids: HashMap<String, MemberId>,
     next_connection: ConnectionId,
     next_member: MemberId,
@@ -103,26 +125,60 @@ impl Room {
         Arc::new(Mutex::new(Room::default()))
     }
 
-    /// Registers a new connection, or returns `None` when `max` connections are already open.
-    pub fn admit(&mut self, stream: Arc<TcpStream>, max: usize) -> Option<ConnectionId> {
-        if self.connections.len() >= max {
-            return None;
+    /// Registers a new connection from `peer`, or refuses it when the room is full or `peer`
+    /// already has its share of connections (unless `config` exempts it).
+    pub fn admit(
+        &mut self,
+        stream: Arc<TcpStream>,
+        peer: IpAddr,
+        config: &Config,
+    ) -> Result<ConnectionId, Refusal> {
+        if self.connections.len() >= config.max_clients {
+            return Err(Refusal::Full);
+        }
+        let counted_as = config.counts(peer).then(|| peer.to_canonical());
+        if let Some(address) = counted_as {
+            let open = self.per_address.entry(address).or_default();
+            if *open >= config.max_per_address {
+                return Err(Refusal::TooManyFromAddress);
+            }
+            *open += 1;
         }
         self.next_connection += 1;
-        self.connections.insert(self.next_connection, stream);
-        Some(self.next_connection)
+        let connection = Connection { stream, counted_as };
+        self.connections.insert(self.next_connection, connection);
+        Ok(self.next_connection)
     }
 
-    /// Frees a connection's slot when its thread ends.
+    /// Frees a connection's slot, and its address's, when its thread ends.
     pub fn release(&mut self, connection: ConnectionId) {
-        self.connections.remove(&connection);
+        let Some(gone) = self.connections.remove(&connection) else {
+            return;
+        };
+        if let Some(address) = gone.counted_as
+            && let Some(open) = self.per_address.get_mut(&address)
+        {
+            *open -= 1;
+            if *open == 0 {
+                self.per_address.remove(&address);
+            }
+        }
     }
 
-    /// Claims an ID for a new member, who stays silent until [`Room::announce`].
+    /// Claims an ID for a new member, who stays silent until [`Room::announce`]. An ID that
+    /// looks like a member's is refused, naming that member.
     pub fn claim(&mut self, id: &str, stream: Arc<TcpStream>) -> Result<MemberId, IdRejection> {
-        let key = protocol::id_key(id);
+        let key = id::key(id);
         if let Some(owner) = self.ids.get(&key) {
-            return Err(IdRejection::Taken(self.members[owner].id.clone()));
+            let holder = self.members[owner].id.clone();
+            return Err(if id::same_up_to_case(id, &holder) {
+                IdRejection::Taken(holder)
+            } else {
+                IdRejection::LooksLike {
+                    wanted: id.to_string(),
+                    holder,
+                }
+            });
         }
         self.next_member += 1;
         let member = Member {
@@ -184,7 +240,7 @@ impl Room {
     /// Idempotent: removing a member twice returns `None` the second time and announces nothing.
     pub fn remove(&mut self, member: MemberId) -> Option<Member> {
         let gone = self.members.remove(&member)?;
-        self.ids.remove(&protocol::id_key(&gone.id));
+        self.ids.remove(&id::key(&gone.id));
         if let Some(joined_at) = gone.joined_at {
             self.join_order.remove(&joined_at);
             self.queue_for_all(None, &protocol::left_line(&gone.id));
@@ -213,9 +269,9 @@ impl Room {
 
     /// Closes every connection, joined or not, so that every client thread's read returns.
     pub fn close_all(&self) {
-        for stream in self.connections.values() {
+        for connection in self.connections.values() {
             // NOTE: ignoring errors: a socket the peer already closed needs no closing.
-            let _ = stream.shutdown(Shutdown::Both);
+            let _ = connection.stream.shutdown(Shutdown::Both);
         }
     }
 

@@ -8,14 +8,14 @@
 //! | `go broadcaster()`            | `broadcaster`          | [`Server::bind`]            |
 //! | `go handleClient(conn)`       | `client-<peer addr>`   | the acceptor, per connection|
 //!
-//! Shutdown's order ([`Server::shutdown`]): stop accepting; the acceptor sends `Shutdown` down the
+//! Shutdown's order ([`Server::shutdown`], or [`Stopper::stop`] from another thread): stop accepting; the acceptor sends `Shutdown` down the
 //! channel and drops its sender; the broadcaster tells every joined client, closes every
 //! connection, and ends once the last client thread has dropped its sender.
 
 use crate::broadcaster::{self, Event};
 use crate::config::Config;
 use crate::protocol;
-use crate::room::{Room, SharedRoom};
+use crate::room::{Refusal, Room, SharedRoom};
 use crate::session::{self, Session};
 use crossbeam_channel::Sender;
 use std::io::{self, Write};
@@ -45,8 +45,8 @@ pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 /// A running server. Dropping it shuts it down, so a failing test never leaks its threads.
 pub struct Server {
     local_addr: SocketAddr,
-    /// Set by [`Server::shutdown`]; the acceptor checks it after every accepted connection.
-    stopping: Arc<AtomicBool>,
+    /// Starts the shutdown; [`Server::stopper`] hands out clones of it.
+    stopper: Stopper,
     acceptor: Option<JoinHandle<()>>,
     broadcaster: Option<JoinHandle<()>>,
 }
@@ -75,7 +75,10 @@ impl Server {
         })?;
         Ok(Server {
             local_addr,
-            stopping,
+            stopper: Stopper {
+                stopping,
+                local_addr,
+            },
             acceptor: Some(acceptor),
             broadcaster: Some(broadcaster),
         })
@@ -86,7 +89,14 @@ impl Server {
         self.local_addr
     }
 
-    /// Blocks until the server stops; what the `server` binary does after printing its banner.
+    /// A handle that starts the shutdown from another thread, such as the one that handles
+    /// Ctrl-C, while this one waits in [`Server::wait`].
+    pub fn stopper(&self) -> Stopper {
+        self.stopper.clone()
+    }
+
+    /// Blocks until the server stops (see [`Stopper::stop`]); what the `server` binary does after
+    /// printing its banner.
     pub fn wait(mut self) {
         join(self.acceptor.take());
         join(self.broadcaster.take());
@@ -102,12 +112,30 @@ impl Server {
         if self.acceptor.is_none() {
             return;
         }
-        self.stopping.store(true, Ordering::SeqCst);
+        self.stopper.stop();
+        join(self.acceptor.take());
+        join(self.broadcaster.take());
+    }
+}
+
+/// Starts a server's shutdown from any thread. Cloning it is cheap; stopping twice is harmless.
+#[derive(Clone)]
+pub struct Stopper {
+    /// Set once; the acceptor checks it after every accepted connection.
+    stopping: Arc<AtomicBool>,
+    local_addr: SocketAddr,
+}
+
+impl Stopper {
+    /// Stops accepting and starts the shutdown's order (see the module docs); returns at once.
+    /// The threads end by themselves, and [`Server::wait`] returns when they have.
+    pub fn stop(&self) {
+        if self.stopping.swap(true, Ordering::SeqCst) {
+            return;
+        }
         // The acceptor is blocked in `accept`; one connection of our own wakes it to see the flag.
         // NOTE: if this connect fails (no descriptors left), the acceptor wakes on the next client.
         let _ = TcpStream::connect(wake_address(self.local_addr));
-        join(self.acceptor.take());
-        join(self.broadcaster.take());
     }
 }
 
@@ -143,7 +171,8 @@ fn accept_loop(
     // Dropping `events` here is what lets the broadcaster finish once the client threads are gone.
 }
 
-/// Registers a new connection and starts its client thread, or turns it away when the room is full.
+/// Registers a new connection and starts its client thread, or turns it away when the room is
+/// full or its address has `--max-per-address` connections open already.
 fn admit(stream: TcpStream, room: &SharedRoom, events: &Sender<Event>, config: &Arc<Config>) {
     let Ok(peer) = stream.peer_addr() else {
         return; // The peer hung up before we looked.
@@ -152,13 +181,10 @@ fn admit(stream: TcpStream, room: &SharedRoom, events: &Sender<Event>, config: &
         return; // The peer hung up already.
     }
     let stream = Arc::new(stream);
-    let Some(connection) = room.lock().admit(Arc::clone(&stream), config.max_clients) else {
-        // NOTE: ignoring errors: the connection is closed right after, either way. A client that
-        // already sent bytes may see a reset instead of this line: closing a socket with unread
-        // input resets it.
-        let _ = (&*stream)
-            .write_all(format!("{}\n", protocol::server_full(config.max_clients)).as_bytes());
-        return;
+    let admitted = room.lock().admit(Arc::clone(&stream), peer.ip(), config);
+    let connection = match admitted {
+        Ok(connection) => connection,
+        Err(refusal) => return refuse(&stream, &refusal, config),
     };
     let session = Session {
         connection,
@@ -175,6 +201,18 @@ fn admit(stream: TcpStream, room: &SharedRoom, events: &Sender<Event>, config: &
         eprintln!("[SERVER] cannot start a thread for {peer}: {error}; closing it");
         room.lock().release(connection);
     }
+}
+
+/// Tells a refused connection why, before it is closed (when `stream` is dropped).
+fn refuse(stream: &TcpStream, refusal: &Refusal, config: &Config) {
+    let line = match refusal {
+        Refusal::Full => protocol::server_full(config.max_clients),
+        Refusal::TooManyFromAddress => protocol::TOO_MANY_FROM_ADDRESS.to_string(),
+    };
+    // NOTE: ignoring errors: the connection is closed right after, either way. A client that
+    // already sent bytes may see a reset instead of this line: closing a socket with unread
+    // input resets it.
+    let _ = (&*stream).write_all(format!("{line}\n").as_bytes());
 }
 
 /// Listens again with a longer queue of waiting connections: `listen` on a socket that is
@@ -200,7 +238,7 @@ fn widen_backlog(_listener: &TcpListener, _backlog: i32) -> io::Result<()> {
 /// The write timeout bounds every write to this client (see `broadcaster::write_within`).
 /// `TCP_NODELAY` sends each write at once: with Nagle's algorithm on, a write waits for the ACK of
 /// the previous one, and a client that only listens ACKs late (Linux delays an ACK up to 40 ms),
-/// so one chat line in three arrived about 40 ms late in a room of ten (measured, see README).
+/// so one chat line in three arrived about 40 ms late in a room of ten (measured, see docs/performance.md).
 fn configure_socket(stream: &TcpStream, config: &Config) -> io::Result<()> {
     stream.set_write_timeout(Some(config.write_timeout))?;
     stream.set_nodelay(true)

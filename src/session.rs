@@ -6,16 +6,22 @@
 //! The thread writes to its socket only during the handshake (the ID prompt and its answers).
 //! From the moment the ID is claimed, the broadcaster is the socket's only writer, so even the
 //! answer to `/help` travels through the channel.
+//!
+//! This thread is also where a flood is slowed (see [`crate::pacing`]): over its rate, a client's
+//! thread waits before reading its next line, so only that client's socket backs up.
 
 use crate::broadcaster::Event;
 use crate::config::Config;
+use crate::id::{self, IdRejection};
 use crate::line_reader::{self, Line};
-use crate::protocol::{self, IdRejection, Request};
+use crate::pacing::{Pace, Pacer};
+use crate::protocol::{self, Request, SENDING_TOO_FAST};
 use crate::room::{ConnectionId, MemberId, SharedRoom};
 use crossbeam_channel::Sender;
 use std::io::{self, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
+use std::thread;
 use std::time::Instant;
 
 /// Bytes read from the socket at a time. Chat lines are short, so a small buffer costs few extra
@@ -64,9 +70,8 @@ fn handshake(
         let rejection = match line_reader::read_line(reader, session.config.max_line) {
             Ok(Line::Complete(raw)) => {
                 let text = String::from_utf8_lossy(&raw);
-                let id = text.trim();
-                match protocol::validate_id(id).and_then(|()| join(session, id)) {
-                    Ok(member) => return Some((member, id.to_string())),
+                match id::validate(text.trim()).and_then(|id| join(session, id)) {
+                    Ok(joined) => return Some(joined),
                     Err(rejection) => rejection,
                 }
             }
@@ -86,32 +91,59 @@ fn handshake(
 
 /// Claims the ID under the lock, then, with the lock released, asks the broadcaster to announce
 /// the join. The send may wait for room in the channel, which is why no lock is held across it.
-fn join(session: &Session, id: &str) -> Result<MemberId, IdRejection> {
-    let member = session.room.lock().claim(id, Arc::clone(&session.stream))?;
+fn join(session: &Session, id: String) -> Result<(MemberId, String), IdRejection> {
+    let member = session
+        .room
+        .lock()
+        .claim(&id, Arc::clone(&session.stream))?;
     send(&session.events, Event::Joined(member));
-    Ok(member)
+    Ok((member, id))
 }
 
-/// Reads the joined client's lines until it quits or its connection ends.
+/// Reads the joined client's lines until it quits or its connection ends, pacing a client that
+/// sends faster than `--max-rate` (see [`crate::pacing`]).
 fn chat(session: &Session, reader: &mut BufReader<SocketReader>, member: MemberId, id: &str) {
     let max_line = session.config.max_line;
+    let mut pacer = Pacer::new(
+        session.config.max_rate,
+        session.config.burst,
+        Instant::now(),
+    );
     loop {
         let event = match line_reader::read_line(reader, max_line) {
             Ok(Line::Complete(raw)) => match protocol::parse_request(&protocol::sanitize(&raw)) {
-                Request::Say(text) => Event::Said {
+                Request::Say(text) => Some(Event::Said {
                     from: member,
                     line: protocol::chat_line(id, &text),
-                },
-                Request::Users => Event::UsersAsked(member),
-                Request::Help => reply(member, protocol::HELP.to_string()),
-                Request::Unknown(word) => reply(member, protocol::unknown_command_line(&word)),
-                Request::Nothing => continue,
+                }),
+                Request::Users => Some(Event::UsersAsked(member)),
+                Request::Help => Some(reply(member, protocol::HELP.to_string())),
+                Request::Unknown(word) => {
+                    Some(reply(member, protocol::unknown_command_line(&word)))
+                }
+                Request::Nothing => None,
                 Request::Quit => return,
             },
-            Ok(Line::TooLong) => reply(member, protocol::line_too_long(max_line)),
+            Ok(Line::TooLong) => Some(reply(member, protocol::line_too_long(max_line))),
             Ok(Line::End) | Err(_) => return,
         };
-        send(&session.events, event);
+        if let Some(event) = event {
+            send(&session.events, event);
+        }
+        pace(session, &mut pacer, member);
+    }
+}
+
+/// Counts the line just read and, if the client is over its rate, waits before the next read:
+/// the client's unread lines then back up in its own socket, and TCP slows the client alone.
+fn pace(session: &Session, pacer: &mut Pacer, member: MemberId) {
+    if let Pace::Wait { delay, tell } = pacer.line_read(Instant::now()) {
+        if tell {
+            send(&session.events, reply(member, SENDING_TOO_FAST.to_string()));
+        }
+        // NOTE: a paced thread sleeps through a shutdown; it notices at most one interval
+        // (1 / --max-rate seconds) later, and the broadcaster, which waits for it, too.
+        thread::sleep(delay);
     }
 }
 

@@ -6,7 +6,8 @@ mod common;
 
 use common::{Client, LINE_TIMEOUT};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
-use realtime_chat::protocol::{self, IdRejection};
+use realtime_chat::id::IdRejection;
+use realtime_chat::protocol;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -232,10 +233,10 @@ fn server_shutdown_prints_disconnected_and_exits_1() {
 fn the_longest_user_list_a_full_room_can_send_is_shown() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let addr = listener.local_addr().expect("a bound address");
-    let id = "\u{20000}".repeat(protocol::MAX_ID_CHARS);
-    let ids = vec![id.as_str(); realtime_chat::config::DEFAULT_MAX_CLIENTS];
+    let id = "\u{20000}".repeat(realtime_chat::id::MAX_ID_CHARS);
+    let ids = vec![id.as_str(); realtime_chat::Config::default().max_clients];
     let list = protocol::current_users_line(&ids);
-    assert_eq!(list.len(), realtime_chat::client::MAX_SERVER_LINE);
+    assert_eq!(list.len(), realtime_chat::client::max_server_line());
     let server = thread::spawn({
         let list = list.clone();
         move || {
@@ -276,13 +277,15 @@ fn nothing_listening_prints_one_line_and_exits_2() {
     );
 }
 
-/// A mistyped flag is refused before connecting, with a pointer to `--help`.
+/// A mistyped flag is refused before connecting, in one line that lists the possible values
+/// and points at `--help`.
 #[test]
 fn a_bad_flag_exits_2_with_a_hint() {
     let client = ClientProcess::start(&["--color", "blue"], None);
     assert_eq!(
         client.expect_exit(2),
-        "client: --color blue: expected auto, always or never\n"
+        "client: invalid value 'blue' for '--color <COLOR>'; possible values: auto, always, \
+         never (see --help)\n"
     );
 }
 

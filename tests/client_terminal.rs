@@ -359,7 +359,7 @@ fn a_line_over_the_limit_is_kept_in_the_editor_with_a_notice() {
     const COLUMNS: usize = 100;
     let server = common::start_server();
     let (mut omar, mut ahmed) = omar_then_ahmed(server.local_addr(), (60, COLUMNS as u16));
-    let limit = realtime_chat::config::DEFAULT_MAX_LINE;
+    let limit = realtime_chat::Config::default().max_line;
     let long = "x".repeat(limit + 1);
     ahmed.keys(&format!("\x1b[200~{long}\x1b[201~"));
     let tail = "x".repeat((8 + limit + 1) % COLUMNS);

@@ -35,6 +35,8 @@ fn a_client_that_never_reads_is_dropped_and_nothing_else_is_lost() {
     let write_timeout = Duration::from_millis(300);
     let server = start_server_with(Config {
         write_timeout,
+        // The talker sends thousands of lines as fast as it can; this test is not about pacing.
+        max_rate: 0,
         ..test_config()
     });
     let addr = server.local_addr();

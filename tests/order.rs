@@ -9,10 +9,12 @@ use std::thread;
 use std::time::Duration;
 
 /// These tests are about order, not slow consumers: a loaded CI machine may leave a test's reader
-/// thread unscheduled for a while, and that must not get it dropped.
+/// thread unscheduled for a while, and that must not get it dropped. They send at full speed,
+/// far above any person's rate, so pacing is off (`--max-rate 0`).
 fn patient_config() -> Config {
     Config {
         write_timeout: Duration::from_secs(30),
+        max_rate: 0,
         ..test_config()
     }
 }

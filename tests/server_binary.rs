@@ -6,7 +6,7 @@ use common::Client;
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -106,34 +106,6 @@ fn binary_prints_real_port_and_serves_a_chat() {
     );
 }
 
-/// `--help` lists every option with its default.
-#[test]
-fn help_lists_every_option() {
-    let (code, stdout, _) = run(&["--help"]);
-    assert_eq!(code, 0);
-    for option in [
-        "--addr",
-        "--write-timeout",
-        "--max-line",
-        "--id-timeout",
-        "--max-clients",
-    ] {
-        assert!(stdout.contains(option), "--help must mention {option}");
-    }
-}
-
-/// A bad option is one line on stderr and exit code 2.
-#[test]
-fn bad_option_exits_2_with_one_line() {
-    let (code, stdout, stderr) = run(&["--max-line", "lots"]);
-    assert_eq!(code, 2);
-    assert!(stdout.is_empty());
-    assert_eq!(
-        stderr,
-        "server: --max-line lots: expected a whole number above 0\n"
-    );
-}
-
 /// An address in use says so, suggests the next port, and exits 2.
 #[test]
 fn address_in_use_says_what_to_do() {
@@ -207,4 +179,57 @@ fn first_sign(client: &mut Client, errors: &Receiver<String>) -> Sign {
         "neither a prompt nor an accept error within {:?}",
         common::LINE_TIMEOUT
     );
+}
+
+/// Ctrl-C (SIGINT) stops the server gracefully: both joined clients are told before their
+/// connections close, the log says so, and the process exits 0.
+#[test]
+fn sigint_tells_every_client_and_exits_0() {
+    let mut server = ServerProcess::start("", "");
+    let (mut omar, mut ahmed) = common::omar_and_ahmed(server.addr);
+    signal(&server, "INT");
+    omar.expect("** Server is shutting down **");
+    ahmed.expect("** Server is shutting down **");
+    omar.expect_closed();
+    ahmed.expect_closed();
+    let (code, log) = exit_code_and_log(&mut server);
+    assert_eq!(code, 0);
+    assert!(
+        log.iter()
+            .any(|line| line.starts_with("[SERVER] Shutting down")),
+        "{log:?}"
+    );
+}
+
+/// SIGTERM (what `kill` and service managers send) is a graceful stop too.
+#[test]
+fn sigterm_stops_gracefully_too() {
+    let mut server = ServerProcess::start("", "");
+    let (mut omar, _) = Client::join(server.addr, "Omar");
+    signal(&server, "TERM");
+    omar.expect("** Server is shutting down **");
+    assert_eq!(exit_code_and_log(&mut server).0, 0);
+}
+
+fn signal(server: &ServerProcess, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &server.child.id().to_string()])
+        .status()
+        .expect("running kill");
+    assert!(status.success(), "kill -{name} failed");
+}
+
+/// Reads the server's log until its stdout closes (the process has ended), then returns its
+/// exit code and the lines read.
+fn exit_code_and_log(server: &mut ServerProcess) -> (i32, Vec<String>) {
+    let mut log = Vec::new();
+    loop {
+        match server.log.recv_timeout(common::LINE_TIMEOUT) {
+            Ok(line) => log.push(line),
+            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => panic!("the server did not exit; log: {log:?}"),
+        }
+    }
+    let status = server.child.wait().expect("waiting for the server");
+    (status.code().unwrap_or(-1), log)
 }

@@ -2,20 +2,14 @@
 //! exit code: 0 when the user left (or, in a terminal, the server said it was shutting down), 1
 //! when the server went away, 2 when it could not be reached or the command line is wrong.
 
-use realtime_chat::client::{self, Ending, args};
+use realtime_chat::cli;
+use realtime_chat::client::{self, Ending, Options};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let options = match args::parse_args(std::env::args().skip(1)) {
-        Ok(args::Command::Run(options)) => options,
-        Ok(args::Command::Help) => {
-            println!("{}", args::USAGE);
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("client: {message}");
-            return ExitCode::from(2);
-        }
+    let options: Options = match cli::parse_or_exit() {
+        Ok(options) => options,
+        Err(code) => return code,
     };
     match client::run(options) {
         Ok(Ending::Left | Ending::ServerStopped) => ExitCode::SUCCESS,

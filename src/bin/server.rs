@@ -1,35 +1,30 @@
-//! `server`: parses the command line, starts the chat server and serves until killed.
+//! `server`: parses the command line, starts the chat server and serves until Ctrl-C or SIGTERM,
+//! which stop it gracefully (exit code 0).
 //!
 //! Go counterpart: the top of the original's `main` (`flag.Parse`, `net.Listen`, the banner). The
 //! rest of `main`, its accept loop, lives in the library as the `acceptor` thread, so tests can run
 //! the same server in-process.
 
-use realtime_chat::config::{self, Command};
-use realtime_chat::{Server, protocol, server};
+use realtime_chat::{Config, Server, cli, interrupt, protocol, server};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let config = match config::parse_args(std::env::args().skip(1)) {
-        Ok(Command::Run(config)) => config,
-        Ok(Command::Help) => {
-            println!("{}", config::USAGE);
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("server: {message}");
+    let config: Config = match cli::parse_or_exit() {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let addr = config.addr.clone();
+    let server = match Server::bind(config) {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("server: {}", server::describe_bind_error(&addr, &error));
             return ExitCode::from(2);
         }
     };
-    let addr = config.addr.clone();
-    match Server::bind(config) {
-        Ok(server) => {
-            println!("{}", protocol::log::running(server.local_addr().port()));
-            server.wait();
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("server: {}", server::describe_bind_error(&addr, &error));
-            ExitCode::from(2)
-        }
+    if let Err(error) = interrupt::stop_on_signals(server.stopper()) {
+        eprintln!("server: cannot handle Ctrl-C ({error}); it will end the server abruptly");
     }
+    println!("{}", protocol::log::running(server.local_addr().port()));
+    server.wait();
+    ExitCode::SUCCESS
 }

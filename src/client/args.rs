@@ -2,32 +2,15 @@
 //!
 //! Go counterpart: the original client takes no flags and always dials `localhost:5000`. The three
 //! options here exist for demos and tests: `--addr` reaches a server on another port, `--id` answers
-//! the first ID prompt without typing, and `--color` overrides the terminal detection.
+//! the first ID prompt without typing, and `--color` overrides the terminal detection. Each is
+//! declared once, below, for `clap`: the declaration parses it and writes its `--help` line.
 
-/// Where the client connects when no `--addr` is given: the server's own default.
-pub const DEFAULT_ADDR: &str = "127.0.0.1:5000";
+use clap::{Parser, ValueEnum};
 
-/// The `client --help` text. Every option and its default is here and in the README.
-pub const USAGE: &str = "\
-Usage: client [OPTIONS]
-
-A terminal client for the chat room. Type a line and press Enter to send it; /quit or Ctrl-D leaves.
-
-Options:
-  --addr HOST:PORT              server to connect to [default: 127.0.0.1:5000]
-  --id NAME                     answer the first ID prompt with NAME (if the server rejects it,
-                                the client shows why and asks again)
-  --color auto|always|never     colour the output [default: auto: on when standard output is a
-                                terminal and NO_COLOR is not set]
-  -h, --help                    print this help
-
-Exit codes: 0 after /quit or end of input, 1 if the server went away, 2 if it could not be reached
-or the command line is wrong.";
-
-/// When to colour the output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// When to colour the output: `Auto` colours only when standard output is a terminal and
+/// `NO_COLOR` is not set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour only when standard output is a terminal and `NO_COLOR` is not set.
     Auto,
     Always,
     Never,
@@ -46,90 +29,82 @@ impl ColorChoice {
 }
 
 /// Everything the command line can say.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Parser)]
+#[command(
+    name = "client",
+    version,
+    next_line_help = true,
+    about = "A terminal client for the chat room. Type a line and press Enter to send it; \
+             /quit, or Ctrl-D or Ctrl-C on an empty line, leaves.",
+    after_help = "Exit codes: 0 after /quit or end of input (or, in a terminal, when the server \
+                  shuts down), 1 if the server went away, 2 if it could not be reached or the \
+                  command line is wrong."
+)]
 pub struct Options {
+    /// Where the server listens; the default is the server's own default.
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        default_value = "127.0.0.1:5000",
+        help = "server to connect to"
+    )]
     pub addr: String,
+
     /// Sent as the answer to the server's first `Enter your ID:`; later prompts are the user's.
+    #[arg(
+        long,
+        value_name = "NAME",
+        value_parser = single_line,
+        help = "answer the first ID prompt with NAME (if it is refused, the client asks again)"
+    )]
     pub id: Option<String>,
+
+    /// Overrides the terminal detection, for demos (`always` through a pipe) and for people who
+    /// want no colour.
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        help = "colour the output; auto: when standard output is a terminal and NO_COLOR is unset"
+    )]
     pub color: ColorChoice,
 }
 
 impl Default for Options {
+    /// The command line's defaults, so that they are written in one place only.
     fn default() -> Self {
-        Options {
-            addr: DEFAULT_ADDR.to_string(),
-            id: None,
-            color: ColorChoice::Auto,
-        }
+        Options::parse_from(["client"])
     }
-}
-
-/// What the command line asked for.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Command {
-    Run(Options),
-    Help,
-}
-
-/// Reads the client's command line (without the program name). Options take their value as the
-/// next argument or after `=` (`--color=never`, as `ls` and `grep` accept it). The error is a
-/// one-line message for a person, naming the option and what it expects.
-pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let mut options = Options::default();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        if arg == "-h" || arg == "--help" {
-            return Ok(Command::Help);
-        }
-        let (option, value) = match arg.split_once('=') {
-            Some((option, value)) => (option.to_string(), value.to_string()),
-            None => {
-                let value = args
-                    .next()
-                    .ok_or_else(|| format!("{arg} needs a value (see --help)"))?;
-                (arg, value)
-            }
-        };
-        match option.as_str() {
-            "--addr" => options.addr = value,
-            "--id" => options.id = Some(parse_id(&value)?),
-            "--color" => options.color = parse_color(&value)?,
-            _ => return Err(format!("unknown option {option} (see --help)")),
-        }
-    }
-    Ok(Command::Run(options))
 }
 
 /// The ID's rules are the server's to enforce (it explains a rejection better than we could); the
 /// client only refuses what would not even be one line on the wire.
-fn parse_id(value: &str) -> Result<String, String> {
-    if value.contains(['\n', '\r']) {
-        return Err("--id must be a single line".to_string());
-    }
-    Ok(value.to_string())
-}
-
-fn parse_color(value: &str) -> Result<ColorChoice, String> {
-    match value {
-        "auto" => Ok(ColorChoice::Auto),
-        "always" => Ok(ColorChoice::Always),
-        "never" => Ok(ColorChoice::Never),
-        _ => Err(format!("--color {value}: expected auto, always or never")),
+fn single_line(value: &str) -> Result<String, String> {
+    match value.contains(['\n', '\r']) {
+        true => Err("an ID must be a single line".to_string()),
+        false => Ok(value.to_string()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
-    fn parse(list: &[&str]) -> Result<Command, String> {
-        parse_args(list.iter().map(|s| s.to_string()))
+    fn parse(list: &[&str]) -> Result<Options, clap::Error> {
+        Options::try_parse_from(std::iter::once("client").chain(list.iter().copied()))
     }
 
     #[test]
-    fn defaults_match_the_help_text() {
-        assert_eq!(parse(&[]), Ok(Command::Run(Options::default())));
-        assert!(USAGE.contains(DEFAULT_ADDR));
+    fn the_declarations_are_consistent() {
+        Options::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults_connect_to_the_servers_default() {
+        let options = Options::default();
+        assert_eq!(options.addr, "127.0.0.1:5000");
+        assert_eq!((options.id, options.color), (None, ColorChoice::Auto));
     }
 
     #[test]
@@ -147,26 +122,16 @@ mod tests {
             "--color",
             "never",
         ]);
-        assert_eq!(spaced, Ok(Command::Run(expected.clone())));
+        assert_eq!(spaced.expect("spaced options parse"), expected);
         let joined = parse(&["--addr=10.0.0.1:6000", "--id=Ahmed", "--color=never"]);
-        assert_eq!(joined, Ok(Command::Run(expected)));
-        assert_eq!(parse(&["--addr", "x", "-h"]), Ok(Command::Help));
+        assert_eq!(joined.expect("options with = parse"), expected);
     }
 
     #[test]
-    fn explains_what_is_wrong() {
-        assert_eq!(
-            parse(&["--color", "blue"]),
-            Err("--color blue: expected auto, always or never".to_string())
-        );
-        assert_eq!(
-            parse(&["--addr"]),
-            Err("--addr needs a value (see --help)".to_string())
-        );
-        assert_eq!(
-            parse(&["--port", "5000"]),
-            Err("unknown option --port (see --help)".to_string())
-        );
+    fn refuses_what_cannot_be_sent_or_shown() {
+        assert!(parse(&["--color", "blue"]).is_err());
+        assert!(parse(&["--addr"]).is_err());
+        assert!(parse(&["--port", "5000"]).is_err());
         assert!(parse(&["--id", "a\nb"]).is_err());
     }
 

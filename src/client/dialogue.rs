@@ -72,7 +72,7 @@ pub fn is_quit(raw: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::IdRejection;
+    use crate::id::IdRejection;
 
     #[test]
     fn the_user_list_ends_the_id_phase_and_a_prompt_restarts_it() {

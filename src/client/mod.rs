@@ -47,7 +47,7 @@ pub use connect::ConnectError;
 pub use console::Ending;
 
 use crate::line_reader::{self, Line};
-use crate::{config, protocol};
+use crate::{Config, id, protocol};
 use console::{Console, Shown};
 use editor::{Ask, LineEditor};
 use screen::{Draw, Stage};
@@ -58,12 +58,28 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use terminal::Mode;
 
+/// The most bytes an ID can take on the wire: UTF-8 spends up to four bytes on a character, and
+/// IDs may be written in any script (CJK extension B, for one, takes four bytes a letter).
+pub const MAX_ID_BYTES: usize = id::MAX_ID_CHARS * 4;
+
 /// The longest line from the server the client will show, in bytes: the longest user list a
 /// server with the default `--max-clients` can send, every ID at its longest in bytes (1,000
 /// IDs of 32 four-byte characters: 130,027 bytes). A chat line (an ID and at most `--max-line`
 /// bytes) is far shorter. The bound matters against a misbehaving server, which could otherwise
 /// grow the client's memory without end; a line over it is replaced by a notice.
-pub const MAX_SERVER_LINE: usize = protocol::longest_user_list(config::DEFAULT_MAX_CLIENTS);
+pub fn max_server_line() -> usize {
+    longest_user_list(Config::default().max_clients)
+}
+
+/// The longest user list the server can send to a room of `users`, in bytes: every ID at
+/// [`MAX_ID_BYTES`], with the longer of the two list prefixes.
+pub const fn longest_user_list(users: usize) -> usize {
+    let separators = users.saturating_sub(1) * ", ".len();
+    protocol::CURRENT_USERS_PREFIX.len()
+        + users * MAX_ID_BYTES
+        + separators
+        + protocol::USER_LIST_SUFFIX.len()
+}
 
 /// Connects, chats until the user leaves or the server goes away, and says which it was.
 pub fn run(options: Options) -> Result<Ending, ConnectError> {
@@ -162,8 +178,9 @@ fn spawn(name: &str, role: impl FnOnce() + Send + 'static) {
 /// ends.
 pub fn receive(stream: &TcpStream, console: &mut Console, mut show: impl FnMut(Shown)) {
     let mut reader = BufReader::new(stream);
+    let bound = max_server_line();
     loop {
-        match line_reader::read_line(&mut reader, MAX_SERVER_LINE) {
+        match line_reader::read_line(&mut reader, bound) {
             // Sanitized again here: a client must not trust a server (or `nc -l`) with its
             // terminal's escape codes any more than the server trusts its clients.
             Ok(Line::Complete(raw)) => {
@@ -173,7 +190,7 @@ pub fn receive(stream: &TcpStream, console: &mut Console, mut show: impl FnMut(S
                     .for_each(&mut show);
             }
             Ok(Line::TooLong) => show(Shown::Line(console.notice(&format!(
-                "** A line over {MAX_SERVER_LINE} bytes from the server was not shown **"
+                "** A line over {bound} bytes from the server was not shown **"
             )))),
             Ok(Line::End) | Err(_) => return,
         }
@@ -223,4 +240,23 @@ fn write_line(mut stream: &TcpStream, line: &[u8]) -> io::Result<()> {
     bytes.extend_from_slice(line);
     bytes.push(b'\n');
     stream.write_all(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_user_list_is_as_long_as_a_real_one() {
+        let longest = "\u{20000}".repeat(id::MAX_ID_CHARS);
+        assert_eq!(id::validate(&longest).as_deref(), Ok(longest.as_str()));
+        assert_eq!(longest.len(), MAX_ID_BYTES);
+        let ids = vec![longest.as_str(); 3];
+        assert_eq!(
+            longest_user_list(3),
+            protocol::current_users_line(&ids).len()
+        );
+        assert!(protocol::users_line(&ids).len() <= longest_user_list(3));
+        assert_eq!(max_server_line(), 130_027);
+    }
 }

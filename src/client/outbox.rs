@@ -10,18 +10,13 @@ use super::dialogue::{self, Phase, Typed};
 use super::history::History;
 use super::render::{self, LineKind, PROMPT};
 use super::screen::Draw;
-use crate::config;
+use crate::Config;
 use crossbeam_channel::Sender;
 use parking_lot::Mutex;
 use std::io::{self, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-
-/// The longest line the editor sends, in bytes. The server's `--max-line` default: the client
-/// cannot ask a server for its setting, and a longer line would be refused whole. Without the
-/// check the user learns only after sending, and the line is gone from the editor.
-pub const MAX_TYPED_LINE: usize = config::DEFAULT_MAX_LINE;
 
 /// What the editor's key handlers share with the `editor` thread that runs them. Everything here
 /// is used on that one thread; the locks are there because rustyline wants key handlers `Sync`.
@@ -31,6 +26,10 @@ pub struct Outbox {
     /// To the `screen` thread: the user's own lines and the client's notices.
     pub screen: Sender<Draw>,
     pub colour: bool,
+    /// The longest line sent, in bytes: the server's default `--max-line`, since the client
+    /// cannot ask a server for its setting and a longer line would be refused whole. Without the
+    /// check the user would learn only after sending, with the line gone from the editor.
+    pub max_line: usize,
     /// Set once the chat begins; until then Enter ends `readline` as usual.
     pub chatting: AtomicBool,
     pub history: Mutex<History>,
@@ -46,6 +45,7 @@ impl Outbox {
             stream,
             screen,
             colour,
+            max_line: Config::default().max_line,
             chatting: AtomicBool::new(false),
             history: Mutex::new(History::default()),
             recalled: Mutex::new(None),
@@ -70,10 +70,10 @@ impl Outbox {
     /// sent and the user is told.
     pub fn submit(&self, text: &str) -> Submitted {
         let lines: Vec<&str> = text.split('\n').collect();
-        if let Some(long) = lines.iter().find(|line| line.len() > MAX_TYPED_LINE) {
+        if let Some(long) = lines.iter().find(|line| line.len() > self.max_line) {
             self.show(render::paint(
                 LineKind::System,
-                &too_long(long.len()),
+                &too_long(long.len(), self.max_line),
                 self.colour,
             ));
             return Submitted::Kept;
@@ -106,11 +106,9 @@ impl Outbox {
     }
 }
 
-/// The notice for a line over [`MAX_TYPED_LINE`].
-pub fn too_long(bytes: usize) -> String {
-    format!(
-        "** Line too long ({bytes} bytes, max {MAX_TYPED_LINE}); not sent: shorten it and press Enter **"
-    )
+/// The notice for a line of `bytes` over the limit of `max`.
+pub fn too_long(bytes: usize, max: usize) -> String {
+    format!("** Line too long ({bytes} bytes, max {max}); not sent: shorten it and press Enter **")
 }
 
 pub fn send(mut stream: &TcpStream, line: &str) -> io::Result<()> {
@@ -124,7 +122,7 @@ mod tests {
     #[test]
     fn the_too_long_notice_names_both_sizes() {
         assert_eq!(
-            too_long(5000),
+            too_long(5000, 4096),
             "** Line too long (5000 bytes, max 4096); not sent: shorten it and press Enter **"
         );
     }

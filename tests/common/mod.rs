@@ -5,8 +5,9 @@
 #![allow(dead_code)] // Each test file uses its own part of these helpers.
 
 use realtime_chat::{Config, Server};
+use socket2::{Domain, Socket, Type};
 use std::io::{BufRead, BufReader, ErrorKind, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::time::Duration;
 
 /// How long a test waits for a line it expects. Generous, because CI machines are shared: a
@@ -57,6 +58,23 @@ impl Client {
     /// Connects without reading anything.
     pub fn connect_silently(addr: SocketAddr) -> Client {
         let stream = TcpStream::connect(addr).expect("the test server must accept connections");
+        Client::over(stream)
+    }
+
+    /// Connects from `local` (say `127.0.0.2`, another loopback address on Linux) without
+    /// reading anything, so a test can be a second machine as far as the server can tell.
+    pub fn connect_from(local: IpAddr, addr: SocketAddr) -> Client {
+        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None).unwrap();
+        socket
+            .bind(&SocketAddr::new(local, 0).into())
+            .unwrap_or_else(|e| panic!("binding {local}: {e}"));
+        socket
+            .connect(&addr.into())
+            .expect("the test server must accept connections");
+        Client::over(socket.into())
+    }
+
+    fn over(stream: TcpStream) -> Client {
         stream.set_read_timeout(Some(LINE_TIMEOUT)).unwrap();
         let reader = BufReader::new(stream.try_clone().unwrap());
         Client { stream, reader }

@@ -5,6 +5,7 @@
 //! each phase begins; client and sender threads check it whenever a socket read or write times
 //! out, which is how every thread gives up on its own within one [`POLL`] of a phase's end.
 
+use std::io;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -58,6 +59,14 @@ impl Clock {
 
 fn nanos(duration: Duration) -> u64 {
     u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// True for the error a read or write returns when its [`POLL`] timeout passed.
+pub fn is_timeout(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! are still joining), so one tracker takes every event whenever it comes, and each phase just
 //! waits, with a deadline, for the totals it needs.
 
-use crate::loadgen::client::Progress;
+use crate::signals::Progress;
 use crossbeam_channel::Receiver;
 use std::time::Instant;
 
@@ -70,7 +70,7 @@ impl Tracker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::loadgen::inbox::Tally;
+    use crate::inbox::Tally;
     use std::time::Duration;
 
     #[test]

@@ -8,42 +8,13 @@
 //! Every read times out after [`POLL`], and a timed-out read checks the shared deadline, so a
 //! server that stops talking ends the client at the phase's end instead of hanging the run.
 
-use crate::loadgen::clock::{Clock, POLL};
-use crate::loadgen::inbox::{Inbox, Stage, Tally};
-use crate::loadgen::sender::{self, SendPlan};
-use crossbeam_channel::{Receiver, Sender};
+use crate::clock::{self, Clock, POLL};
+use crate::inbox::{Inbox, Stage};
+use crate::sender::{self, SendPlan};
+use crate::signals::{Progress, Signals, THREAD_STACK};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::Arc;
 use std::thread;
-
-/// Stack size of every client and sender thread. Their deepest call is a line read into a heap
-/// buffer, so 128 KiB is plenty and ten thousand of them reserve 1.25 GB of address space
-/// (touching far less) instead of the default's 20 GB.
-pub const THREAD_STACK: usize = 128 * 1024;
-
-/// What a client and its sender tell the coordinator, in the order it happens.
-pub enum Progress {
-    /// The client got its user list, at this clock reading.
-    Joined(u64),
-    /// The client knows every other member of the run.
-    Ready,
-    /// A sender is done (or gave up): how many messages it wrote.
-    Sent(u64),
-    /// The client's last word: what it counted, and why it stopped early, if it did.
-    Finished(Box<Tally>, Option<String>),
-}
-
-/// The signals every client and sender thread shares with the coordinator.
-#[derive(Clone)]
-pub struct Signals {
-    pub clock: Arc<Clock>,
-    pub progress: Sender<Progress>,
-    /// Never sent on: the coordinator drops its end to let every sender start at the same moment.
-    pub start: Receiver<()>,
-    /// Likewise dropped at the end of the run, which lets every client close its connection.
-    pub finish: Receiver<()>,
-}
 
 /// What one client does.
 pub struct ClientPlan {
@@ -165,18 +136,11 @@ fn next_line(
         match reader.read_until(b'\n', line) {
             Ok(_) if line.ends_with(b"\n") => return Ok(Some(())),
             Ok(_) => return Err(io::Error::other("the server closed the connection")),
-            Err(e) if is_timeout(&e) && clock.expired() => return Ok(None),
-            Err(e) if is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if clock::is_timeout(&e) && clock.expired() => return Ok(None),
+            Err(e) if clock::is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         }
     }
-}
-
-pub fn is_timeout(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
 }
 
 fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {

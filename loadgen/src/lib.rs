@@ -4,13 +4,13 @@
 //! Threads, named like the server's: one `client-<id>` thread per reading client, blocked in
 //! `read` most of its life; one `sender-<n>` thread per sending client, writing on a clone of
 //! the same socket; a `probe` thread sampling the server's `/proc` entry; and the coordinator
-//! (the caller of [`run::run`]) waiting on one channel of [`client::Progress`].
+//! (the caller of [`run::run`]) waiting on one channel of [`signals::Progress`].
 //!
 //! Why a thread per client rather than one thread multiplexing sockets: std has no readiness
 //! API (`epoll`) and the project takes no async runtime, and a blocked thread costs only its
-//! stack. With 128 KiB stacks ([`client::THREAD_STACK`]), 10,000 clients fit easily in memory;
+//! stack. With 128 KiB stacks ([`signals::THREAD_STACK`]), 10,000 clients fit easily in memory;
 //! the price is that loadgen's own scheduling shows up in the measured latency, on the same
-//! cores as the server. The README's numbers should be read with that in mind.
+//! cores as the server. The numbers in docs/performance.md should be read with that in mind.
 //!
 //! Layout, in the order a run uses them:
 //! - [`args`]: the command line.
@@ -18,6 +18,7 @@
 //! - [`clock`]: the shared clock, stop flag and phase deadline.
 //! - [`client`]: one reading client's thread. [`inbox`]: what it makes of each line.
 //! - [`sender`]: one sending client's writer thread. [`payload`]: the stamp in each message.
+//! - [`signals`]: what every client and sender thread shares with the coordinator.
 //! - [`tracker`]: the coordinator's running totals.
 //! - [`probe`]: the server's RSS, threads and open files, from `/proc`.
 //! - [`stats`]: percentiles and rates. [`report`]: one run's results as a table or JSON.
@@ -32,6 +33,7 @@ pub mod probe;
 pub mod report;
 pub mod run;
 pub mod sender;
+pub mod signals;
 pub mod stats;
 pub mod table;
 pub mod tracker;

@@ -4,9 +4,9 @@
 //! It writes on a clone of its client's socket while the client thread reads the original, so a
 //! sender that is blocked by a full socket never stops its own client from reading.
 
-use crate::loadgen::client::{self, Progress, Signals, THREAD_STACK};
-use crate::loadgen::clock::{Clock, POLL};
-use crate::loadgen::payload::{self, Stamp};
+use crate::clock::{self, Clock, POLL};
+use crate::payload::{self, Stamp};
+use crate::signals::{Progress, Signals, THREAD_STACK};
 use std::io::{self, Write};
 use std::net::TcpStream;
 use std::thread;
@@ -86,8 +86,8 @@ fn write_before_deadline(stream: &TcpStream, bytes: &[u8], clock: &Clock) -> io:
         match stream.write(&bytes[written..]) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
             Ok(n) => written += n,
-            Err(e) if client::is_timeout(&e) && clock.expired() => return Err(e),
-            Err(e) if client::is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if clock::is_timeout(&e) && clock.expired() => return Err(e),
+            Err(e) if clock::is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }

@@ -1,7 +1,7 @@
 //! What a load-test message carries, and how a receiver reads it back.
 //!
 //! Each message's text is `<sent> <sender> <seq>` and optional padding, where `<sent>` is the
-//! nanoseconds since the load generator's own start ([`crate::loadgen::clock::Clock`]) when the
+//! nanoseconds since the load generator's own start ([`crate::clock::Clock`]) when the
 //! sender wrote it. Senders and receivers live in the same process, so one monotonic clock serves
 //! both ends and a latency is a plain subtraction: no clock sync, no wall-clock jumps.
 //!

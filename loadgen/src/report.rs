@@ -1,11 +1,11 @@
 //! One run's results, and the two ways loadgen prints them: a table for a person, and one flat
 //! JSON object (written by hand: a dozen numbers do not need serde) for `make bench` to collect.
 //!
-//! The JSON's keys are also the columns of the comparison table ([`crate::loadgen::table`]), so
+//! The JSON's keys are also the columns of the comparison table ([`crate::table`]), so
 //! what a benchmark records and what it shows cannot drift apart.
 
-use crate::loadgen::args::Options;
-use crate::loadgen::stats::Latency;
+use crate::args::Options;
+use crate::stats::Latency;
 use std::fmt::Write;
 use std::time::Duration;
 

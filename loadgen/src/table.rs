@@ -3,7 +3,7 @@
 //!
 //! This is how `make bench-go` puts our server and the Go original in one table: each server's
 //! runs go to their own file, and this module reads them back. It parses only what
-//! [`Report::to_json`](crate::loadgen::report::Report::to_json) writes: one flat object of
+//! [`Report::to_json`](crate::report::Report::to_json) writes: one flat object of
 //! strings, numbers and `null`.
 
 use std::collections::BTreeMap;
@@ -194,8 +194,8 @@ fn escape(chars: &mut Peekable<Chars>) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::loadgen::args::Options;
-    use crate::loadgen::report::Report;
+    use crate::args::Options;
+    use crate::report::Report;
 
     #[test]
     fn reads_back_what_a_report_writes() {

@@ -13,15 +13,16 @@
 //! 5. **teardown**: every connection is closed at once and, given `--server-pid`, loadgen waits
 //!    for the server to close its ends, so the next scenario starts on a quiet server.
 
-use crate::loadgen::args::Options;
-use crate::loadgen::client::{self, ClientPlan, Progress, Signals};
-use crate::loadgen::clock::Clock;
-use crate::loadgen::inbox::{Inbox, Names};
-use crate::loadgen::probe::{self, Probe};
-use crate::loadgen::report::{Report, ServerUse};
-use crate::loadgen::sender::SendPlan;
-use crate::loadgen::stats;
-use crate::loadgen::tracker::Tracker;
+use crate::args::Options;
+use crate::client::{self, ClientPlan};
+use crate::clock::Clock;
+use crate::inbox::{Inbox, Names};
+use crate::probe::{self, Probe};
+use crate::report::{Report, ServerUse};
+use crate::sender::SendPlan;
+use crate::signals::{Progress, Signals};
+use crate::stats;
+use crate::tracker::Tracker;
 use crossbeam_channel::{Receiver, Sender};
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};

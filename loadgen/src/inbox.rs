@@ -6,7 +6,7 @@
 //! of counting notices) is what makes the rule hold for the Go original too: there a newcomer can
 //! hear of a join both in its list and as a notice, or before its own list arrives.
 
-use crate::loadgen::payload;
+use crate::payload;
 
 /// How this run names its clients. The prefix is unique per loadgen process, so clients left
 /// over from an earlier run on the same server neither clash with this run's IDs nor count as

@@ -1,24 +1,25 @@
 //! `loadgen`: parses the command line, runs one scenario (or prints a table of saved runs) and
 //! exits 0 only if a run completed with nothing lost; see `loadgen --help`.
 
-use realtime_chat::loadgen::args::{self, Command, Options};
-use realtime_chat::loadgen::{run, table};
+use clap::Parser;
+use loadgen::args::{Cli, Command, Options};
+use loadgen::{run, table};
 use std::net::TcpListener;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let outcome = match args::parse_args(std::env::args().skip(1)) {
-        Ok(Command::Help) => {
-            println!("{}", args::USAGE);
-            Ok(true)
-        }
-        Ok(Command::FreePort) => free_port(),
-        Ok(Command::Table(files)) => print_table(&files),
-        Ok(Command::Run(options)) => run_scenario(&options),
+    // `clap` prints --help and --version, and a mistake in an option, and exits (2 for a mistake).
+    let command = match Cli::parse().into_command() {
+        Ok(command) => command,
         Err(message) => {
             eprintln!("loadgen: {message}");
             return ExitCode::from(2);
         }
+    };
+    let outcome = match command {
+        Command::FreePort => free_port(),
+        Command::Table(files) => print_table(&files),
+        Command::Run(options) => run_scenario(&options),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

@@ -1,0 +1,3 @@
+module realtime-chat/go
+
+go 1.19

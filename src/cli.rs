@@ -1,0 +1,114 @@
+//! What the `server` and `client` command lines share: a parser for seconds within a range, and
+//! the one-line error a person sees when an option is wrong.
+//!
+//! Go counterpart: the `flag` package, whose errors are also one line and exit 2. The options
+//! themselves are declared with `clap` beside what they configure ([`crate::config::Config`],
+//! [`crate::client::Options`]).
+
+use clap::Parser;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// A `clap` value parser for a number of seconds from `min` to `max`, decimals allowed (`0.5`).
+/// The range is checked before the number becomes a [`Duration`], where `1e19` seconds would not
+/// fit and `1e-10` would round to zero.
+pub fn seconds_between(
+    min: f64,
+    max: f64,
+) -> impl Fn(&str) -> Result<Duration, String> + Clone + Send + Sync + 'static {
+    move |text| match text.parse::<f64>() {
+        Ok(seconds) if (min..=max).contains(&seconds) => Ok(Duration::from_secs_f64(seconds)),
+        _ => Err(format!("expected a number of seconds from {min} to {max}")),
+    }
+}
+
+/// Parses the process's command line into `T`. `--help` and `--version` are printed and end the
+/// program with 0; a mistake is printed as one line on stderr (see [`one_line`]) and ends it with 2.
+pub fn parse_or_exit<T: Parser>() -> Result<T, ExitCode> {
+    T::try_parse().map_err(|error| {
+        let program = T::command().get_name().to_string();
+        match error.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                let text = error.render().to_string();
+                println!("{}", text.trim_end());
+                ExitCode::SUCCESS
+            }
+            _ => {
+                let message = match positional(&error) {
+                    Some(arg) => format!(
+                        "unexpected positional argument '{arg}': {program} takes only options, \
+                         such as --addr HOST:PORT (see --help)"
+                    ),
+                    None => one_line(&error.render().to_string()),
+                };
+                eprintln!("{program}: {message}");
+                ExitCode::from(2)
+            }
+        }
+    })
+}
+
+/// The argument `clap` did not expect, when it is a bare word rather than a misspelled option:
+/// `client 127.0.0.1:5000` should be told it needs `--addr`, not that an option is unknown.
+fn positional(error: &clap::Error) -> Option<String> {
+    if error.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    match error.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) if !arg.starts_with('-') => Some(arg.clone()),
+        _ => None,
+    }
+}
+
+/// Folds `clap`'s error (a message, a tip or the possible values, a usage line, a pointer to
+/// `--help`) into one line: the message, its tips, and where to read more.
+pub fn one_line(rendered: &str) -> String {
+    let message = rendered
+        .lines()
+        .find_map(|line| line.strip_prefix("error: "))
+        .unwrap_or("invalid command line");
+    let tips: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .filter_map(|line| {
+            line.strip_prefix("tip: ")
+                .or_else(|| line.strip_prefix('[')?.strip_suffix(']'))
+        })
+        .collect();
+    match tips.is_empty() {
+        true => format!("{message} (see --help)"),
+        false => format!("{message}; {} (see --help)", tips.join("; ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_are_checked_against_their_range() {
+        let parse = seconds_between(0.01, 3600.0);
+        assert_eq!(parse("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse("3600"), Ok(Duration::from_secs(3600)));
+        for bad in ["0", "0.001", "1e19", "-1", "NaN", "inf", "two"] {
+            assert!(parse(bad).is_err(), "{bad} must be refused");
+        }
+    }
+
+    #[test]
+    fn a_clap_error_becomes_one_line_with_its_tip() {
+        let rendered = "error: unexpected argument '--adr' found\n\n  tip: a similar argument exists: \
+                        '--addr'\n\nUsage: server [OPTIONS]\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            one_line(rendered),
+            "unexpected argument '--adr' found; a similar argument exists: '--addr' (see --help)"
+        );
+        let rendered = "error: invalid value 'blue' for '--color <COLOR>'\n  [possible values: auto, \
+                        always, never]\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            one_line(rendered),
+            "invalid value 'blue' for '--color <COLOR>'; possible values: auto, always, never (see --help)"
+        );
+    }
+}
