@@ -1,7 +1,7 @@
 # The three commands a user needs, and the one CI runs (.ci/run calls `make test`).
 ADDR ?= 127.0.0.1:5000
 
-.PHONY: server client test bench bench-go go-server go-client
+.PHONY: server client test bench bench-go go-server go-client demo demo-stall demo-stop
 
 # Build if needed (cargo shows progress), then run the binary itself rather than `cargo run`,
 # so a demo terminal shows the chat and not cargo's "Running" line.
@@ -32,6 +32,22 @@ go-client:
 	@$(GO_CHECK)
 	@$(GO_BUILD) -o $(GO_BIN)/go-client ./client
 	@$(GO_BIN)/go-client -addr $(ADDR)
+
+# Live demos in tmux (demo/): `make demo` is a room of three with the server traced; `make
+# demo-stall` is the Go original and ours side by side, each with a client that stops reading.
+# Each runs in a tmux server of its own, so a user's own tmux sessions are never touched.
+demo:
+	@cargo build --release --bins
+	@demo/demo.sh
+
+demo-stall:
+	@$(GO_CHECK)
+	@cargo build --release --bins
+	@$(GO_BUILD) -o $(GO_BIN)/go-server ./server
+	@GO_BIN=$(GO_BIN) demo/stall.sh
+
+demo-stop:
+	@tmux -L realtime-chat-demo kill-server 2>/dev/null && echo "demo stopped" || echo "no demo running"
 
 # --workspace: the chat and the load generator beside it (loadgen/) are checked alike.
 test:
