@@ -12,10 +12,20 @@ pub struct Config {
     /// Where to listen. The default is loopback only: opening a classroom chat to the network is
     /// a decision to make on purpose (`--addr 0.0.0.0:5000`).
     pub addr: String,
-    /// How long the broadcaster may wait on one client's socket in one round of writes. Without
-    /// it, one client that stops reading fills its socket buffer, the broadcaster's write blocks
-    /// forever, and the whole room freezes (the Go original's behaviour).
+    /// How long a joined client may have bytes waiting for it while its socket takes none of them
+    /// before it is dropped as not reading. The broadcaster never waits on it meanwhile (its
+    /// sends are non-blocking); this only decides when to give up. Without such a limit, in the Go
+    /// original, one client that stops reading blocks the broadcaster's write forever and the
+    /// whole room freezes. Also bounds the ID prompt's writes during the handshake.
     pub write_timeout: Duration,
+    /// The most bytes that may wait in one client's send queue, beyond what its socket buffers
+    /// hold, before it is dropped as not reading (IRC's "SendQ exceeded"). Default 256 KiB: about
+    /// 2,500 ordinary chat lines of 100 bytes, or 64 lines at the 4 KiB line limit, so a
+    /// client that pauses for a few seconds in a busy room, or receives a join storm's user list,
+    /// is not dropped; and 1,000 clients that all stop reading cost at most 256 MiB. Without it, a
+    /// client that reads slower than the room talks would grow the server's memory without bound.
+    /// Valid: 1 byte and up; a room's rate times the pause it should forgive (see README).
+    pub max_backlog: usize,
     /// The longest line a client may send, in bytes, the newline not counted. Without it, a peer
     /// that sends bytes and never a newline grows the server's memory without bound.
     pub max_line: usize,
@@ -32,6 +42,7 @@ impl Default for Config {
         Config {
             addr: "127.0.0.1:5000".to_string(),
             write_timeout: Duration::from_secs(2),
+            max_backlog: 256 * 1024,
             max_line: 4096,
             id_timeout: Duration::from_secs(60),
             max_clients: 1000,
@@ -49,6 +60,8 @@ Options:
   --addr HOST:PORT           address to listen on [default: 127.0.0.1:5000]
                              (0.0.0.0:5000 opens the room to the network; port 0 picks a free port)
   --write-timeout SECONDS    drop a client whose socket accepts nothing for this long [default: 2]
+  --max-backlog BYTES        drop a client with more than this many bytes waiting for it
+                             [default: 262144]
   --max-line BYTES           longest line a client may send, newline not counted [default: 4096]
   --id-timeout SECONDS       close a connection that has not chosen an ID in time [default: 60]
   --max-clients N            most connections at once, counting those choosing an ID [default: 1000]
@@ -76,6 +89,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
         match option.as_str() {
             "--addr" => config.addr = value,
             "--write-timeout" => config.write_timeout = parse_seconds(&option, &value)?,
+            "--max-backlog" => config.max_backlog = parse_count(&option, &value)?,
             "--max-line" => config.max_line = parse_count(&option, &value)?,
             "--id-timeout" => config.id_timeout = parse_seconds(&option, &value)?,
             "--max-clients" => config.max_clients = parse_count(&option, &value)?,
@@ -119,6 +133,7 @@ mod tests {
         };
         assert_eq!(config.addr, "127.0.0.1:5000");
         assert_eq!(config.write_timeout, Duration::from_secs(2));
+        assert_eq!(config.max_backlog, 262_144);
         assert_eq!(config.max_line, 4096);
         assert_eq!(config.id_timeout, Duration::from_secs(60));
         assert_eq!(config.max_clients, 1000);
@@ -131,6 +146,8 @@ mod tests {
             "0.0.0.0:6000",
             "--write-timeout",
             "0.5",
+            "--max-backlog",
+            "65536",
             "--max-line",
             "100",
             "--id-timeout",
@@ -143,6 +160,7 @@ mod tests {
         };
         assert_eq!(config.addr, "0.0.0.0:6000");
         assert_eq!(config.write_timeout, Duration::from_millis(500));
+        assert_eq!(config.max_backlog, 65_536);
         assert_eq!(config.max_line, 100);
         assert_eq!(config.id_timeout, Duration::from_millis(1250));
         assert_eq!(config.max_clients, 7);
@@ -158,6 +176,7 @@ mod tests {
         assert_eq!(error(&["--addr"]), "--addr needs a value (see --help)");
         assert!(error(&["--write-timeout", "-1"]).contains("expected a number of seconds"));
         assert!(error(&["--max-clients", "0"]).contains("whole number above 0"));
+        assert!(error(&["--max-backlog", "lots"]).contains("whole number above 0"));
         assert!(matches!(parse_args(args(&["--help"])), Ok(Command::Help)));
     }
 }

@@ -13,6 +13,8 @@
 //! - [`protocol`]: every line on the wire, and the rules for IDs, commands and bad bytes.
 //! - [`room`]: the connections and users behind the mutex.
 //! - [`broadcaster`]: the one thread that writes to joined clients.
+//! - [`send_queue`]: each joined client's queue of bytes not yet sent, sent without waiting.
+//! - [`logger`]: the thread that writes the server's log, so a blocked output stops nobody.
 //! - [`client`]: the terminal client: its two threads, the prompt, the colours.
 //! - [`loadgen`]: the load generator behind `make bench` (not part of the server).
 
@@ -21,8 +23,10 @@ pub mod client;
 pub mod config;
 pub mod line_reader;
 pub mod loadgen;
+pub mod logger;
 pub mod protocol;
 pub mod room;
+pub mod send_queue;
 pub mod server;
 pub mod session;
 

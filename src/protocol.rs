@@ -198,6 +198,11 @@ pub mod log {
     pub fn dropped(id: &str) -> String {
         format!("[SERVER] User '{id}' dropped: not reading")
     }
+
+    /// Said once the output moves again after the logger had to drop lines.
+    pub fn lines_dropped(lost: u64) -> String {
+        format!("[SERVER] {lost} log lines were dropped while the output was blocked")
+    }
 }
 
 #[cfg(test)]

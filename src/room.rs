@@ -42,9 +42,10 @@
 //! broadcaster.join().expect("the thread does not panic");
 //! ```
 //!
-//! No lock is ever held across a socket write: the broadcaster queues lines in each member's
-//! outbox under the lock, takes the outboxes ([`Room::take_deliveries`]), unlocks, then writes. So a
-//! slow socket delays only the broadcaster, never a join, a leave or an ID check.
+//! No lock is ever held across a socket write, and nothing is printed under it: the broadcaster
+//! queues lines in each member's outbox under the lock, takes the outboxes
+//! ([`Room::take_deliveries`]), unlocks, then sends them without waiting (see
+//! [`crate::send_queue`]). So not even a slow socket delays a join, a leave or an ID check.
 
 use crate::protocol::{self, IdRejection};
 use parking_lot::Mutex;
@@ -68,7 +69,8 @@ pub struct Member {
     /// Its place in the join order, set by the broadcaster when it announces the join. Until then
     /// the member owns its ID but receives nothing: nothing broadcast before its join reaches it.
     joined_at: Option<u64>,
-    /// Lines waiting for the broadcaster's next round of writes.
+    /// Lines queued under the lock in this batch, taken by the broadcaster into the member's
+    /// send queue once the lock is released.
     outbox: Vec<u8>,
 }
 
@@ -244,8 +246,8 @@ impl Room {
 impl Member {
     /// Lines still owed to a member that is leaving, so a `/users` answered just before `/quit`
     /// still reaches it.
-    pub fn into_last_words(self) -> (Arc<TcpStream>, Vec<u8>) {
-        (self.stream, self.outbox)
+    pub fn into_last_words(self) -> Vec<u8> {
+        self.outbox
     }
 }
 

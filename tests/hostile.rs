@@ -5,8 +5,8 @@ mod common;
 
 use common::{Client, omar_and_ahmed, start_server_with, test_config};
 use realtime_chat::Config;
+use socket2::SockRef;
 use std::io::Write;
-use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -14,18 +14,9 @@ use std::time::{Duration, Instant};
 
 /// Shrinks a socket's receive buffer so a client that never reads backs up quickly.
 fn shrink_receive_buffer(client: &Client) {
-    let size: libc::c_int = 4096;
-    // SAFETY: a valid socket descriptor, and a pointer to a c_int that lives across the call.
-    let result = unsafe {
-        libc::setsockopt(
-            client.stream.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_RCVBUF,
-            (&size as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    assert_eq!(result, 0, "setsockopt(SO_RCVBUF) failed");
+    SockRef::from(&client.stream)
+        .set_recv_buffer_size(4096)
+        .expect("setsockopt(SO_RCVBUF)");
 }
 
 /// A client that stops reading is dropped after the write timeout, announced as left exactly

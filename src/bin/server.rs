@@ -6,6 +6,7 @@
 
 use realtime_chat::config::{self, Command};
 use realtime_chat::{Server, protocol, server};
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -23,7 +24,12 @@ fn main() -> ExitCode {
     let addr = config.addr.clone();
     match Server::bind(config) {
         Ok(server) => {
-            println!("{}", protocol::log::running(server.local_addr().port()));
+            // NOTE: ignoring errors: a closed stdout (`server | head -0`) must not stop the room.
+            let _ = writeln!(
+                io::stdout(),
+                "{}",
+                protocol::log::running(server.local_addr().port())
+            );
             server.wait();
             ExitCode::SUCCESS
         }

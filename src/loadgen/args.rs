@@ -21,6 +21,8 @@ Options:
   --senders S             how many of them send (S <= N)
   --messages M            messages per sender
   --rate PER_SEC          messages per second per sender [default: as fast as possible]
+  --lockstep              with --rate, start every sender at the same instant instead of spreading
+                          their starts evenly over one interval (a burst of S messages per tick)
   --stalled K             extra clients that join and never read [default: 0]
   --size BYTES            pad each message's text to this many bytes [default: no padding]
   --timeout SECONDS       bound on each phase (join, send beyond its planned time, drain) [default: 60]
@@ -44,6 +46,10 @@ pub struct Options {
     pub messages: u64,
     /// Messages per second per sender; `None` sends as fast as the socket takes them.
     pub rate: Option<f64>,
+    /// With `rate`, every sender starts at the same instant, so the room receives a burst of
+    /// `senders` messages once per interval. Off by default: people typing are spread over time,
+    /// and a lockstep harness favours a server that batches (see README, Performance).
+    pub lockstep: bool,
     pub stalled: usize,
     /// The smallest message text, in bytes; the stamp alone is used when it is longer.
     pub size: usize,
@@ -94,6 +100,7 @@ fn parse_run(args: Vec<String>) -> Result<Options, String> {
         match option.as_str() {
             "--json" => options.json = true,
             "--no-prompt" => options.prompt = false,
+            "--lockstep" => options.lockstep = true,
             "-h" | "--help" | "--table" | "--free-port" => {
                 return Err(format!(
                     "{option} cannot be combined with a run (see --help)"
@@ -182,14 +189,14 @@ mod tests {
         let Ok(Command::Run(o)) = parse(
             "--addr 127.0.0.1:5000 --clients 50 --senders 10 --messages 2000 --rate 20 \
              --stalled 1 --size 512 --timeout 2.5 --no-prompt --server-pid 42 --label stall \
-             --server-name go --json",
+             --server-name go --json --lockstep",
         ) else {
             panic!("a full scenario must parse");
         };
         assert_eq!((o.clients, o.senders, o.messages), (50, 10, 2000));
         assert_eq!((o.rate, o.stalled, o.size), (Some(20.0), 1, 512));
         assert_eq!(o.timeout, Duration::from_millis(2500));
-        assert!(!o.prompt && o.json);
+        assert!(!o.prompt && o.json && o.lockstep);
         assert_eq!(o.server_pid, Some(42));
         assert_eq!((o.label.as_str(), o.server_name.as_str()), ("stall", "go"));
     }
@@ -201,6 +208,7 @@ mod tests {
             panic!("the required options alone must parse");
         };
         assert_eq!((o.rate, o.stalled, o.size, o.prompt), (None, 0, 0, true));
+        assert!(!o.lockstep);
         assert_eq!(o.timeout, Duration::from_secs(60));
     }
 

@@ -1,0 +1,179 @@
+//! A joined client's send queue: the bytes the broadcaster owes it that its socket has not yet
+//! taken, written without ever waiting.
+//!
+//! Go counterpart: none. The original's broadcaster calls `fmt.Fprintln(conn, msg)`, a blocking
+//! write with no deadline, so one client that stops reading freezes the whole room. The Go book's
+//! exercise 8.15 asks for the fix used here, which is also what IRC servers ("SendQ exceeded") and
+//! NATS ("slow consumer") do: every send is non-blocking ([`SendQueue::flush`] passes
+//! `MSG_DONTWAIT` to `send(2)`), what the kernel does not take waits here, in order, and a client
+//! whose queue grows past `--max-backlog`, or that takes nothing for `--write-timeout`, is dropped.
+//! A partly sent line is not a broken stream: its rest goes out first, the next time the socket
+//! has room.
+//!
+//! Only the broadcaster thread touches these queues, so they need no lock.
+
+use crate::room::{Delivery, MemberId};
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// `send(2)` flags: return at once with `WouldBlock` instead of waiting for room in the socket
+/// (only for this call: the socket stays blocking for its client thread, which reads it), and
+/// report a vanished peer as an error rather than with `SIGPIPE` (std's own writes do the same).
+/// std has neither a per-call non-blocking send nor these constants, hence `socket2` and `libc`.
+const SEND_FLAGS: libc::c_int = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+
+/// The two limits that decide when a member is given up on.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The most bytes a member may have waiting after a send (`--max-backlog`).
+    pub max_backlog: usize,
+    /// How long a member may have bytes waiting while its socket takes none (`--write-timeout`).
+    pub write_timeout: Duration,
+}
+
+/// Why a member's queue gave up on it.
+#[derive(Debug)]
+pub enum Failure {
+    /// The peer stopped reading: its queue overflowed, or its socket took nothing for too long.
+    NotReading,
+    /// The connection is gone (reset, closed): an ordinary leave.
+    Broken(io::Error),
+}
+
+/// Bytes owed to one member, oldest first.
+pub struct SendQueue {
+    stream: Arc<TcpStream>,
+    /// Waiting bytes start at `bytes[sent]`; the prefix has gone out already.
+    bytes: Vec<u8>,
+    sent: usize,
+    /// Since when bytes have waited with none of them taken; `None` while nothing waits.
+    stuck_since: Option<Instant>,
+}
+
+impl SendQueue {
+    pub fn new(stream: Arc<TcpStream>) -> SendQueue {
+        SendQueue {
+            stream,
+            bytes: Vec::new(),
+            sent: 0,
+            stuck_since: None,
+        }
+    }
+
+    /// Appends lines to send after everything already waiting. An empty queue takes `more` as it
+    /// is, without copying.
+    pub fn push(&mut self, more: Vec<u8>) {
+        if self.is_empty() {
+            self.bytes = more;
+            self.sent = 0;
+        } else {
+            if self.sent > self.bytes.len() / 2 {
+                self.bytes.drain(..self.sent);
+                self.sent = 0;
+            }
+            self.bytes.extend_from_slice(&more);
+        }
+    }
+
+    /// True when nothing waits.
+    pub fn is_empty(&self) -> bool {
+        self.sent == self.bytes.len()
+    }
+
+    /// Bytes waiting.
+    pub fn backlog(&self) -> usize {
+        self.bytes.len() - self.sent
+    }
+
+    /// Sends as much as the socket takes right now, never waiting, then checks the limits.
+    pub fn flush(&mut self, limits: Limits, now: Instant) -> Result<(), Failure> {
+        let before = self.sent;
+        self.send_what_fits().map_err(Failure::Broken)?;
+        if self.is_empty() {
+            // Free the memory: a member's biggest batch should not stay allocated for its lifetime.
+            self.bytes = Vec::new();
+            self.sent = 0;
+            self.stuck_since = None;
+            return Ok(());
+        }
+        if self.sent > before || self.stuck_since.is_none() {
+            self.stuck_since = Some(now);
+        }
+        let stuck_for = now.saturating_duration_since(self.stuck_since.unwrap_or(now));
+        if self.backlog() > limits.max_backlog || stuck_for >= limits.write_timeout {
+            return Err(Failure::NotReading);
+        }
+        Ok(())
+    }
+
+    /// One `send` after another until everything is sent or the socket is full.
+    fn send_what_fits(&mut self) -> io::Result<()> {
+        let socket = socket2::SockRef::from(&*self.stream);
+        while !self.is_empty() {
+            match socket.send_with_flags(&self.bytes[self.sent..], SEND_FLAGS) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => self.sent += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every joined member's queue, and which of them have bytes waiting.
+#[derive(Default)]
+pub struct SendQueues {
+    queues: HashMap<MemberId, SendQueue>,
+    /// The members whose queue is not empty: the only ones a retry needs to visit.
+    waiting: HashSet<MemberId>,
+}
+
+impl SendQueues {
+    /// Appends each delivery to its member's queue (sent by the next [`SendQueues::flush`]).
+    pub fn push(&mut self, deliveries: Vec<Delivery>) {
+        for delivery in deliveries {
+            self.queues
+                .entry(delivery.member)
+                .or_insert_with(|| SendQueue::new(delivery.stream))
+                .push(delivery.bytes);
+            self.waiting.insert(delivery.member);
+        }
+    }
+
+    /// Sends what every waiting member's socket takes right now; returns the members to drop.
+    pub fn flush(&mut self, limits: Limits) -> Vec<(MemberId, Failure)> {
+        let now = Instant::now();
+        let mut failed = Vec::new();
+        let queues = &mut self.queues;
+        self.waiting.retain(|member| {
+            let Some(queue) = queues.get_mut(member) else {
+                return false;
+            };
+            match queue.flush(limits, now) {
+                Ok(()) => !queue.is_empty(),
+                Err(failure) => {
+                    failed.push((*member, failure));
+                    false
+                }
+            }
+        });
+        failed
+    }
+
+    /// True while some member has bytes waiting, which is when the broadcaster must wake up to
+    /// retry even if no event arrives.
+    pub fn any_waiting(&self) -> bool {
+        !self.waiting.is_empty()
+    }
+
+    /// Forgets a member that left or was dropped, returning what it was still owed.
+    pub fn remove(&mut self, member: MemberId) -> Option<SendQueue> {
+        self.waiting.remove(&member);
+        self.queues.remove(&member)
+    }
+}
