@@ -177,3 +177,70 @@ impl SendQueues {
         self.queues.remove(&member)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    /// A queue on a loopback connection whose peer never reads, with small kernel buffers so
+    /// that a few hundred KiB are enough to fill them. Returns the peer too, to keep it open.
+    fn queue_to_a_stalled_peer() -> (SendQueue, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let peer = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        socket2::SockRef::from(&peer)
+            .set_recv_buffer_size(4096)
+            .unwrap();
+        let (ours, _) = listener.accept().unwrap();
+        socket2::SockRef::from(&ours)
+            .set_send_buffer_size(4096)
+            .unwrap();
+        (SendQueue::new(Arc::new(ours)), peer)
+    }
+
+    const LIMITS: Limits = Limits {
+        max_backlog: 1024 * 1024,
+        write_timeout: Duration::from_secs(2),
+    };
+
+    #[test]
+    fn bytes_the_socket_cannot_take_wait_until_the_write_timeout() {
+        let (mut queue, _peer) = queue_to_a_stalled_peer();
+        queue.push(vec![b'x'; 512 * 1024]);
+        let start = Instant::now();
+        assert!(
+            queue.flush(LIMITS, start).is_ok(),
+            "a first full socket is no failure"
+        );
+        assert!(queue.backlog() > 0 && queue.backlog() < 512 * 1024);
+        let almost = start + LIMITS.write_timeout - Duration::from_millis(1);
+        assert!(queue.flush(LIMITS, almost).is_ok());
+        // The kernel may still move a few bytes towards the peer's buffer, and any progress
+        // restarts the clock; once it cannot, one write timeout later the member is given up on.
+        let mut now = almost;
+        for _ in 0..10 {
+            now += LIMITS.write_timeout;
+            if let Err(failure) = queue.flush(LIMITS, now) {
+                assert!(matches!(failure, Failure::NotReading), "{failure:?}");
+                return;
+            }
+        }
+        panic!("a peer that never reads was never given up on");
+    }
+
+    #[test]
+    fn a_backlog_past_the_limit_fails_at_once() {
+        let (mut queue, _peer) = queue_to_a_stalled_peer();
+        queue.push(vec![b'x'; 2 * LIMITS.max_backlog]);
+        let result = queue.flush(LIMITS, Instant::now());
+        assert!(matches!(result, Err(Failure::NotReading)), "{result:?}");
+    }
+
+    #[test]
+    fn pushed_lines_keep_their_order_behind_what_waits() {
+        let (mut queue, _peer) = queue_to_a_stalled_peer();
+        queue.push(b"one\n".to_vec());
+        queue.push(b"two\n".to_vec());
+        assert_eq!(&queue.bytes[queue.sent..], b"one\ntwo\n");
+    }
+}

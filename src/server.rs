@@ -278,3 +278,24 @@ pub fn describe_bind_error(addr: &str, error: &io::Error) -> String {
         _ => format!("cannot listen on {addr}: {error} (expected HOST:PORT, like 127.0.0.1:5000)"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every client socket gets the keepalive that frees a vanished peer's ID in about two
+    /// minutes, whatever the system's defaults (Linux: two hours of silence before any probe).
+    #[test]
+    fn client_sockets_probe_a_silent_peer() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding loopback");
+        let _peer = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (stream, _) = listener.accept().unwrap();
+        configure_socket(&stream, &Config::default()).expect("configuring the socket");
+        let socket = SockRef::from(&stream);
+        assert!(socket.keepalive().unwrap());
+        assert_eq!(socket.tcp_keepalive_time().unwrap(), KEEPALIVE_IDLE);
+        assert_eq!(socket.tcp_keepalive_interval().unwrap(), KEEPALIVE_INTERVAL);
+        assert_eq!(socket.tcp_keepalive_retries().unwrap(), KEEPALIVE_RETRIES);
+        assert!(socket.tcp_nodelay().unwrap());
+    }
+}
