@@ -86,7 +86,7 @@ pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log) 
             Ok(first) => {
                 let round = apply_batch(&room, first, &events);
                 round.log.into_iter().for_each(|line| log.line(line));
-                queues.push(round.deliveries);
+                queues.push(round.deliveries, limits.max_backlog);
                 say_goodbye(round.leavers, &mut queues, limits);
                 if round.shutting_down {
                     shut_down(&room, &mut queues, limits);
@@ -182,7 +182,7 @@ fn say_goodbye(leavers: Vec<(MemberId, Member)>, queues: &mut SendQueues, limits
         let mut queue = queues
             .remove(member)
             .unwrap_or_else(|| SendQueue::new(Arc::clone(&gone.stream)));
-        queue.push(gone.into_last_words());
+        queue.push(gone.into_last_words(), limits.max_backlog);
         // NOTE: ignoring errors: the peer may already have closed its side.
         let _ = queue.flush(limits, Instant::now());
     }
@@ -213,7 +213,7 @@ fn drop_failed_members(
             room.take_deliveries()
         };
         lines.into_iter().for_each(|line| log.line(line));
-        queues.push(deliveries);
+        queues.push(deliveries, limits.max_backlog);
         failed = queues.flush(limits);
     }
 }

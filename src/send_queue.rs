@@ -51,6 +51,8 @@ pub struct SendQueue {
     sent: usize,
     /// Since when bytes have waited with none of them taken; `None` while nothing waits.
     stuck_since: Option<Instant>,
+    /// Set when lines were refused because the backlog would pass the limit.
+    overflowed: bool,
 }
 
 impl SendQueue {
@@ -60,22 +62,41 @@ impl SendQueue {
             bytes: Vec::new(),
             sent: 0,
             stuck_since: None,
+            overflowed: false,
         }
     }
 
     /// Appends lines to send after everything already waiting. An empty queue takes `more` as it
-    /// is, without copying.
-    pub fn push(&mut self, more: Vec<u8>) {
+    /// is, without copying. Lines that would take the backlog past `max_backlog`, even after
+    /// sending what the socket takes now, are not kept: the queue is marked as overflowed and the
+    /// next [`SendQueue::flush`] gives up on the member. So a queue never holds much more than
+    /// the limit, however large the batch.
+    pub fn push(&mut self, more: Vec<u8>, max_backlog: usize) {
+        if self.overflowed {
+            return;
+        }
         if self.is_empty() {
             self.bytes = more;
             self.sent = 0;
-        } else {
-            if self.sent > self.bytes.len() / 2 {
-                self.bytes.drain(..self.sent);
-                self.sent = 0;
-            }
-            self.bytes.extend_from_slice(&more);
+            return;
         }
+        if self.backlog() + more.len() > max_backlog {
+            let before = self.sent;
+            // NOTE: ignoring errors: the next flush meets the same error and reports it.
+            let _ = self.send_what_fits();
+            if self.sent > before {
+                self.stuck_since = None;
+            }
+            if self.backlog() + more.len() > max_backlog {
+                self.overflowed = true;
+                return;
+            }
+        }
+        if self.sent > self.bytes.len() / 2 {
+            self.bytes.drain(..self.sent);
+            self.sent = 0;
+        }
+        self.bytes.extend_from_slice(&more);
     }
 
     /// True when nothing waits.
@@ -90,6 +111,9 @@ impl SendQueue {
 
     /// Sends as much as the socket takes right now, never waiting, then checks the limits.
     pub fn flush(&mut self, limits: Limits, now: Instant) -> Result<(), Failure> {
+        if self.overflowed {
+            return Err(Failure::NotReading);
+        }
         let before = self.sent;
         self.send_what_fits().map_err(Failure::Broken)?;
         if self.is_empty() {
@@ -135,12 +159,12 @@ pub struct SendQueues {
 
 impl SendQueues {
     /// Appends each delivery to its member's queue (sent by the next [`SendQueues::flush`]).
-    pub fn push(&mut self, deliveries: Vec<Delivery>) {
+    pub fn push(&mut self, deliveries: Vec<Delivery>, max_backlog: usize) {
         for delivery in deliveries {
             self.queues
                 .entry(delivery.member)
                 .or_insert_with(|| SendQueue::new(delivery.stream))
-                .push(delivery.bytes);
+                .push(delivery.bytes, max_backlog);
             self.waiting.insert(delivery.member);
         }
     }
@@ -206,7 +230,7 @@ mod tests {
     #[test]
     fn bytes_the_socket_cannot_take_wait_until_the_write_timeout() {
         let (mut queue, _peer) = queue_to_a_stalled_peer();
-        queue.push(vec![b'x'; 512 * 1024]);
+        queue.push(vec![b'x'; 512 * 1024], LIMITS.max_backlog);
         let start = Instant::now();
         assert!(
             queue.flush(LIMITS, start).is_ok(),
@@ -231,7 +255,7 @@ mod tests {
     #[test]
     fn a_backlog_past_the_limit_fails_at_once() {
         let (mut queue, _peer) = queue_to_a_stalled_peer();
-        queue.push(vec![b'x'; 2 * LIMITS.max_backlog]);
+        queue.push(vec![b'x'; 2 * LIMITS.max_backlog], LIMITS.max_backlog);
         let result = queue.flush(LIMITS, Instant::now());
         assert!(matches!(result, Err(Failure::NotReading)), "{result:?}");
     }
@@ -239,8 +263,20 @@ mod tests {
     #[test]
     fn pushed_lines_keep_their_order_behind_what_waits() {
         let (mut queue, _peer) = queue_to_a_stalled_peer();
-        queue.push(b"one\n".to_vec());
-        queue.push(b"two\n".to_vec());
+        queue.push(b"one\n".to_vec(), LIMITS.max_backlog);
+        queue.push(b"two\n".to_vec(), LIMITS.max_backlog);
         assert_eq!(&queue.bytes[queue.sent..], b"one\ntwo\n");
+    }
+
+    #[test]
+    fn lines_past_the_limit_are_refused_and_the_member_given_up_on() {
+        let (mut queue, _peer) = queue_to_a_stalled_peer();
+        queue.push(vec![b'x'; 512 * 1024], LIMITS.max_backlog);
+        assert!(queue.flush(LIMITS, Instant::now()).is_ok());
+        let waiting = queue.backlog();
+        queue.push(vec![b'y'; LIMITS.max_backlog], LIMITS.max_backlog);
+        assert!(queue.backlog() <= waiting, "the refused lines are not kept");
+        let result = queue.flush(LIMITS, Instant::now());
+        assert!(matches!(result, Err(Failure::NotReading)), "{result:?}");
     }
 }

@@ -19,8 +19,9 @@ fn shrink_receive_buffer(client: &Client) {
         .expect("setsockopt(SO_RCVBUF)");
 }
 
-/// A client that stops reading is dropped after the write timeout, announced as left exactly
-/// once; the healthy client loses nothing, in order, and is held up only briefly.
+/// A client that stops reading is dropped (its backlog overflows, or the write timeout passes
+/// with nothing taken), announced as left exactly once; the healthy client loses nothing, in
+/// order, and is never held up for long.
 #[test]
 fn a_client_that_never_reads_is_dropped_and_nothing_else_is_lost() {
     let write_timeout = Duration::from_millis(300);
@@ -67,7 +68,7 @@ fn a_client_that_never_reads_is_dropped_and_nothing_else_is_lost() {
     let (sent, _talker) = sender.join().expect("the talker panicked");
     assert_eq!(next, sent, "every message reached the healthy reader");
     assert_eq!(left_notices, 1, "the drop is announced exactly once");
-    // Generous: one write timeout is the design's cost; the bound only catches a frozen room.
+    // Generous: the bound only catches a frozen room.
     assert!(
         worst_delay < write_timeout * 10,
         "healthy reader waited {worst_delay:?}"
