@@ -201,7 +201,7 @@ pub mod log {
 
     /// Said once the output moves again after the logger had to drop lines.
     pub fn lines_dropped(lost: u64) -> String {
-        format!("[SERVER] {lost} log lines were dropped while the output was blocked")
+        format!("[SERVER] {lost} log lines were dropped: the output was blocked or too slow")
     }
 }
 

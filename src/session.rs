@@ -35,7 +35,7 @@ pub struct Session {
 }
 
 /// The client thread's body: handshake, chat, leave. Whatever happens, the connection's slot in
-/// the room is freed when this returns or unwinds ([`Slot`]).
+/// the room is freed when this returns or unwinds (a `Slot` guard).
 pub fn run(session: Session) {
     let _slot = Slot {
         room: Arc::clone(&session.room),

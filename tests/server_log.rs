@@ -5,6 +5,7 @@
 mod common;
 
 use common::Client;
+use realtime_chat::logger::LOG_QUEUE;
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::process::{Child, ChildStdout, Command, Stdio};
@@ -91,9 +92,10 @@ fn a_closed_stdout_does_not_stop_the_room() {
 fn a_full_stdout_does_not_stop_the_room() {
     let (server, stdout) = start();
     let (mut watcher, _) = Client::join(server.addr, "watcher");
-    // Each visit logs about 130 bytes; this is several times the pipe and the logger's queue.
+    // Each visit logs two lines of about 65 bytes: together more than the pipe (64 KiB) and the
+    // logger's queue (`LOG_QUEUE` lines).
     let long_id = "v".repeat(28);
-    for n in 0..2000 {
+    for n in 0..LOG_QUEUE / 2 + 1500 {
         visit(server.addr, &mut watcher, &format!("{long_id}{n}"));
     }
     the_room_goes_on(server.addr, &mut watcher);
@@ -116,7 +118,7 @@ fn says_it_dropped_lines(pipe: impl Read + Send + 'static) -> bool {
         }
     });
     while let Ok(line) = rx.recv_timeout(common::LINE_TIMEOUT) {
-        if line.contains("log lines were dropped while the output was blocked") {
+        if line.contains("log lines were dropped: the output was blocked or too slow") {
             return true;
         }
     }
