@@ -108,8 +108,12 @@ pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log) 
 /// close every connection so that each client thread's blocking read returns and the thread ends.
 fn shut_down(room: &SharedRoom, queues: &mut SendQueues, limits: Limits) {
     let deadline = Instant::now() + limits.write_timeout;
-    while queues.any_waiting() && Instant::now() < deadline {
-        queues.flush(limits);
+    loop {
+        // NOTE: ignoring failures: every connection is closed below anyway.
+        let _ = queues.flush(limits);
+        if !queues.any_waiting() || Instant::now() >= deadline {
+            break;
+        }
         thread::sleep(RETRY_TICK);
     }
     room.lock().close_all();
