@@ -84,7 +84,7 @@ pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log) 
         };
         match next {
             Ok(first) => {
-                let round = apply_batch(&room, first, &events);
+                let round = apply_batch(&room, first, &events, &mut queues);
                 round.log.into_iter().for_each(|line| log.line(line));
                 queues.push(round.deliveries, limits.max_backlog);
                 say_goodbye(round.leavers, &mut queues, limits);
@@ -131,9 +131,16 @@ struct Round {
 }
 
 /// Applies `first` and whatever else is already waiting, up to [`MAX_BATCH`] events or
-/// [`MAX_BATCH_BYTES`] queued, under one lock, and takes the bytes each member is owed.
-fn apply_batch(room: &SharedRoom, first: Event, events: &Receiver<Event>) -> Round {
+/// [`MAX_BATCH_BYTES`] queued, under one lock, and takes the bytes each member is owed. The
+/// buffers emptied since the last batch go back to the room for the new outboxes.
+fn apply_batch(
+    room: &SharedRoom,
+    first: Event,
+    events: &Receiver<Event>,
+    queues: &mut SendQueues,
+) -> Round {
     let mut room = room.lock();
+    room.recycle(&mut queues.spare);
     let mut round = Round::default();
     let mut next = Some(first);
     let mut applied = 0;

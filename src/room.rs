@@ -48,6 +48,7 @@
 //! [`crate::send_queue`]). So not even a slow socket delays a join, a leave or an ID check.
 
 use crate::protocol::{self, IdRejection};
+use crate::send_queue::BufferPool;
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Shutdown, TcpStream};
@@ -98,6 +99,8 @@ pub struct Room {
     next_join: u64,
     /// Bytes waiting in all outboxes together, so the broadcaster can end a batch that grows large.
     queued_bytes: usize,
+    /// Emptied buffers the broadcaster handed back ([`Room::recycle`]), used for new outboxes.
+    pool: BufferPool,
 }
 
 impl Room {
@@ -157,7 +160,7 @@ impl Room {
         for key in self.join_order.values() {
             if Some(*key) != except {
                 let member = self.members.get_mut(key).expect("join_order lists members");
-                self.queued_bytes += append_line(&mut member.outbox, line);
+                self.queued_bytes += append_line(&mut member.outbox, line, &mut self.pool);
             }
         }
     }
@@ -194,6 +197,11 @@ impl Room {
         Some(gone)
     }
 
+    /// Takes back the buffers the broadcaster has emptied, for the next outboxes.
+    pub fn recycle(&mut self, spare: &mut BufferPool) {
+        self.pool.absorb(spare);
+    }
+
     /// How many bytes wait in all outboxes together.
     pub fn queued_bytes(&self) -> usize {
         self.queued_bytes
@@ -226,7 +234,7 @@ impl Room {
             .members
             .get_mut(&to)
             .expect("queue is called for members only");
-        self.queued_bytes += append_line(&mut member.outbox, line);
+        self.queued_bytes += append_line(&mut member.outbox, line, &mut self.pool);
     }
 
     fn is_announced(&self, member: MemberId) -> bool {
@@ -251,8 +259,12 @@ impl Member {
     }
 }
 
-/// Appends `line` and its newline; returns the bytes added.
-fn append_line(outbox: &mut Vec<u8>, line: &str) -> usize {
+/// Appends `line` and its newline, to a buffer from `pool` if the outbox has none; returns the
+/// bytes added.
+fn append_line(outbox: &mut Vec<u8>, line: &str, pool: &mut BufferPool) -> usize {
+    if outbox.capacity() == 0 {
+        *outbox = pool.take();
+    }
     outbox.extend_from_slice(line.as_bytes());
     outbox.push(b'\n');
     line.len() + 1
