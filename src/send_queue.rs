@@ -303,7 +303,9 @@ mod tests {
 /// (medians of 3, same run). Bounded, so a busy moment does not keep its peak memory forever.
 pub const POOL_BYTES: usize = 16 * 1024 * 1024;
 
-/// Emptied buffers, kept up to [`POOL_BYTES`] in all, for the next batch's outboxes.
+/// Emptied buffers, kept up to [`POOL_BYTES`] in all, for the next batch's outboxes. There are
+/// two: the broadcaster's ([`SendQueues::spare`]), filled between batches, and the room's, which
+/// takes it over at the start of each batch; so at most twice [`POOL_BYTES`] is ever kept.
 #[derive(Default)]
 pub struct BufferPool {
     buffers: Vec<Vec<u8>>,
