@@ -56,7 +56,7 @@ test:
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 	cargo test --workspace
 
-# `make bench`: the four load scenarios against our server (release build, a free port), printed
+# `make bench`: the seven load scenarios against our server (release build, a free port), printed
 # as one table. `make bench-go` (or `make bench BENCH_GO=1`) runs them against the Go original too,
 # with each scenario's ratio Go / ours. Each scenario gets a fresh server on a free port, so one
 # scenario's backlog or teardown (10,000 leaves) never lands in the next one's numbers or peak RSS.
@@ -88,9 +88,12 @@ bench:
 	  kill $$pid; wait $$pid 2>/dev/null; }; \
 	serve() { name=$$1; command=$$2; extra=$$3; \
 	  scenario classroom --clients 50 --senders 50 --messages 100 --rate 20; \
+	  scenario classroom-lockstep --clients 50 --senders 50 --messages 100 --rate 20 --lockstep; \
 	  scenario burst --clients 100 --senders 10 --messages 2000; \
 	  scenario scale --clients $(BENCH_SCALE) --senders 1 --messages 100 --rate 10; \
-	  scenario stall --clients 50 --stalled 1 --senders 10 --messages 2000 --size 512; }; \
+	  scenario stall --clients 50 --stalled 1 --senders 10 --messages 2000 --size 512; \
+	  scenario stall-8 --clients 50 --stalled 8 --senders 10 --messages 2000 --size 512; \
+	  scenario stall-200 --clients 2 --stalled 200 --senders 1 --messages 20000 --size 512; }; \
 	serve ours '$(BENCH_BIN)/server --addr 127.0.0.1:$$port --max-clients $(BENCH_NOFILE) --max-rate 0'; \
 	if [ -n "$(BENCH_GO)" ]; then \
 	  serve go '$(GO_BIN)/go-server -port $$port'; \

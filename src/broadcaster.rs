@@ -7,18 +7,26 @@
 //! socket. That single rule gives every client the same events in the same order and makes
 //! interleaved bytes on one socket impossible.
 //!
-//! Two differences from the original, both measured in docs/performance.md:
+//! Three differences from the original, all measured in docs/performance.md:
 //! - **Batching**: after a blocking `recv`, whatever else is already waiting is drained too (up to
-//!   [`MAX_BATCH`]), and each client gets all its lines of the batch in one write.
-//! - **Slow consumers are dropped**: a write that does not finish within the write timeout drops
-//!   that client instead of freezing the room, as the Go original does.
+//!   [`MAX_BATCH`]), and each client gets all its lines of the batch in one `send`.
+//! - **It never waits on a socket**: each member's lines go into its own send queue
+//!   ([`crate::send_queue`]) and every `send` is non-blocking. What a socket does not take waits
+//!   in order and is retried on the next event, or after [`RETRY_TICK`] when the room is quiet.
+//!   A member that stops reading is dropped once its queue passes `--max-backlog` or its socket
+//!   takes nothing for `--write-timeout`; the others never wait for it. The Go original blocks
+//!   in `fmt.Fprintln`, and one client that stops reading freezes everyone.
+//! - **It never prints**: log lines go to the [`crate::logger`] thread without waiting, so a
+//!   paused terminal or a closed pipe cannot stop the room either.
 
+use crate::logger::Log;
 use crate::protocol;
-use crate::room::{Delivery, MemberId, Room, SharedRoom};
-use crossbeam_channel::Receiver;
-use std::io::{self, Write};
-use std::net::{Shutdown, TcpStream};
+use crate::room::{Delivery, Member, MemberId, Room, SharedRoom};
+use crate::send_queue::{Failure, Limits, SendQueue, SendQueues};
+use crossbeam_channel::{Receiver, RecvTimeoutError};
+use std::net::Shutdown;
 use std::sync::Arc;
+use std::thread;
 use std::time::{Duration, Instant};
 
 /// Something that happened, sent by a client thread (or the acceptor, for `Shutdown`) to the
@@ -57,28 +65,58 @@ pub const MAX_BATCH: usize = 256;
 /// flat while a chatty room of a few hundred still gets full batches.
 pub const MAX_BATCH_BYTES: usize = 32 * 1024 * 1024;
 
+/// How long the broadcaster sleeps on the channel while some member has bytes waiting, before it
+/// tries their sockets again. A member with bytes waiting has a full socket buffer, tens of
+/// kilobytes or more behind, so a few milliseconds more cost it nothing visible; the members who
+/// keep up are written to at once on every event and never wait for this tick. While nothing
+/// waits, the broadcaster sleeps on the channel as long as it is quiet.
+pub const RETRY_TICK: Duration = Duration::from_millis(5);
+
 /// Runs until every sender of `events` is gone (the acceptor and every client thread), which is
 /// how the server's shutdown ends this thread.
-pub fn run(events: Receiver<Event>, room: SharedRoom, write_timeout: Duration) {
-    while let Ok(first) = events.recv() {
-        let round = apply_batch(&room, first, &events);
-        // NOTE: a server whose standard output is a pipe that nobody reads stalls here, as the Go
-        // original would; a terminal or a file never fills.
-        for line in &round.log {
-            println!("{line}");
+pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log) {
+    let mut queues = SendQueues::default();
+    loop {
+        let next = if queues.any_waiting() {
+            events.recv_timeout(RETRY_TICK)
+        } else {
+            events.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        };
+        match next {
+            Ok(first) => {
+                let round = apply_batch(&room, first, &events, &mut queues);
+                round.log.into_iter().for_each(|line| log.line(line));
+                queues.push(round.deliveries, limits.max_backlog);
+                say_goodbye(round.leavers, &mut queues, limits);
+                if round.shutting_down {
+                    shut_down(&room, &mut queues, limits);
+                    break;
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
         }
-        let failed = deliver(round.deliveries, write_timeout);
-        say_goodbye(round.leavers, write_timeout);
-        if round.shutting_down {
-            // Shutdown's order: everyone has been told (above); now close every connection so
-            // that each client thread's blocking read returns and the thread ends.
-            room.lock().close_all();
+        let failed = queues.flush(limits);
+        drop_failed_members(&room, failed, &mut queues, limits, &log);
+    }
+    // Keep draining until the last sender is gone, so no client thread waits on a full channel.
+    for _event in events.iter() {}
+}
+
+/// Shutdown's order: everyone has been sent `** Server is shutting down **`; give their sockets
+/// up to one write timeout to take it (the room is over, so waiting here holds nobody up), then
+/// close every connection so that each client thread's blocking read returns and the thread ends.
+fn shut_down(room: &SharedRoom, queues: &mut SendQueues, limits: Limits) {
+    let deadline = Instant::now() + limits.write_timeout;
+    loop {
+        // NOTE: ignoring failures: every connection is closed below anyway.
+        let _ = queues.flush(limits);
+        if !queues.any_waiting() || Instant::now() >= deadline {
             break;
         }
-        drop_failed_members(&room, failed, write_timeout);
+        thread::sleep(RETRY_TICK);
     }
-    // Keep draining until the last sender is gone, so no client thread ever fails to send.
-    for _event in events.iter() {}
+    room.lock().close_all();
 }
 
 /// What one batch of events asks the broadcaster to do once the lock is released.
@@ -86,16 +124,23 @@ pub fn run(events: Receiver<Event>, room: SharedRoom, write_timeout: Duration) {
 struct Round {
     deliveries: Vec<Delivery>,
     /// Members who left in this batch, with the lines they are still owed.
-    leavers: Vec<(Arc<TcpStream>, Vec<u8>)>,
+    leavers: Vec<(MemberId, Member)>,
     /// Server log lines, printed after the lock is released.
     log: Vec<String>,
     shutting_down: bool,
 }
 
 /// Applies `first` and whatever else is already waiting, up to [`MAX_BATCH`] events or
-/// [`MAX_BATCH_BYTES`] queued, under one lock, and takes the bytes each member is owed.
-fn apply_batch(room: &SharedRoom, first: Event, events: &Receiver<Event>) -> Round {
+/// [`MAX_BATCH_BYTES`] queued, under one lock, and takes the bytes each member is owed. The
+/// buffers emptied since the last batch go back to the room for the new outboxes.
+fn apply_batch(
+    room: &SharedRoom,
+    first: Event,
+    events: &Receiver<Event>,
+    queues: &mut SendQueues,
+) -> Round {
     let mut room = room.lock();
+    room.recycle(&mut queues.spare);
     let mut round = Round::default();
     let mut next = Some(first);
     let mut applied = 0;
@@ -130,7 +175,7 @@ fn apply(room: &mut Room, event: Event, round: &mut Round) {
         Event::Left(member) => {
             if let Some(gone) = room.remove(member) {
                 round.log.push(protocol::log::left(&gone.id));
-                round.leavers.push(gone.into_last_words());
+                round.leavers.push((member, gone));
             }
         }
         Event::Shutdown => {
@@ -140,87 +185,53 @@ fn apply(room: &mut Room, event: Event, round: &mut Round) {
     }
 }
 
-/// Writes each delivery and returns the members whose socket failed, with the reason.
-fn deliver(deliveries: Vec<Delivery>, write_timeout: Duration) -> Vec<(MemberId, io::Error)> {
-    deliveries
-        .into_iter()
-        .filter_map(|d| {
-            let result = write_within(&d.stream, &d.bytes, write_timeout);
-            result.err().map(|error| (d.member, error))
-        })
-        .collect()
-}
-
 /// Best effort: a leaving member's last lines (say, the answer to a `/users` just before its
-/// `/quit`). Its socket closes when the last handle to it is dropped, here or in its thread.
-fn say_goodbye(leavers: Vec<(Arc<TcpStream>, Vec<u8>)>, write_timeout: Duration) {
-    for (stream, bytes) in leavers {
-        if !bytes.is_empty() {
-            // NOTE: ignoring errors: the peer may already have closed its side.
-            let _ = write_within(&stream, &bytes, write_timeout);
-        }
+/// `/quit`), after whatever it was still owed, in one non-blocking attempt. Its socket closes when
+/// the last handle to it is dropped, here or in its thread.
+fn say_goodbye(leavers: Vec<(MemberId, Member)>, queues: &mut SendQueues, limits: Limits) {
+    for (member, gone) in leavers {
+        let mut queue = queues
+            .remove(member)
+            .unwrap_or_else(|| SendQueue::new(Arc::clone(&gone.stream)));
+        queue.push(gone.into_last_words(), limits.max_backlog);
+        // NOTE: ignoring errors: the peer may already have closed its side.
+        let _ = queue.flush(limits, Instant::now());
     }
 }
 
-/// Drops every member whose write failed: closes its socket (which also ends its client thread's
-/// read), announces `left` to the others, and delivers that notice, which may in turn find more
-/// members that are not reading. A timeout means the peer stopped reading; any other error means
-/// the connection is already gone, and is logged as an ordinary leave.
+/// Drops every member whose queue gave up: closes its socket (which also ends its client thread's
+/// read), announces `left` to the others, and sends that notice, which may in turn find more
+/// members that are not reading. The log lines are sent once the lock is released.
 fn drop_failed_members(
     room: &SharedRoom,
-    mut failed: Vec<(MemberId, io::Error)>,
-    write_timeout: Duration,
+    mut failed: Vec<(MemberId, Failure)>,
+    queues: &mut SendQueues,
+    limits: Limits,
+    log: &Log,
 ) {
     while !failed.is_empty() {
+        let mut lines = Vec::new();
         let deliveries = {
             let mut room = room.lock();
-            for (member, error) in failed {
+            for (member, failure) in failed {
+                queues.remove(member);
                 if let Some(gone) = room.remove(member) {
-                    println!("{}", removal_log(&gone.id, &error));
+                    lines.push(removal_log(&gone.id, &failure));
                     // NOTE: ignoring errors: the socket may be closed already.
                     let _ = gone.stream.shutdown(Shutdown::Both);
                 }
             }
             room.take_deliveries()
         };
-        failed = deliver(deliveries, write_timeout);
+        lines.into_iter().for_each(|line| log.line(line));
+        queues.push(deliveries, limits.max_backlog);
+        failed = queues.flush(limits);
     }
 }
 
-fn removal_log(id: &str, error: &io::Error) -> String {
-    match error.kind() {
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => protocol::log::dropped(id),
-        _ => protocol::log::left(id),
+fn removal_log(id: &str, failure: &Failure) -> String {
+    match failure {
+        Failure::NotReading => protocol::log::dropped(id),
+        Failure::Broken(_) => protocol::log::left(id),
     }
-}
-
-/// Writes all of `bytes` or fails, spending at most about `limit` on this socket. The socket's own
-/// write timeout (set when the client joined) bounds each `write` call; after a partial write the
-/// timeout is shortened to what is left, so a client that drains a trickle cannot stretch the wait.
-/// A partial line left behind means the stream is broken, which is why the caller drops the member.
-fn write_within(stream: &TcpStream, bytes: &[u8], limit: Duration) -> io::Result<()> {
-    let deadline = Instant::now() + limit;
-    let mut stream_ref = stream;
-    let mut written = 0;
-    let mut shortened = false;
-    while written < bytes.len() {
-        match stream_ref.write(&bytes[written..]) {
-            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-            Ok(n) => written += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-        if written < bytes.len() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(io::ErrorKind::TimedOut.into());
-            }
-            stream.set_write_timeout(Some(left))?;
-            shortened = true;
-        }
-    }
-    if shortened {
-        stream.set_write_timeout(Some(limit))?;
-    }
-    Ok(())
 }

@@ -32,10 +32,12 @@ pub struct Config {
     )]
     pub addr: String,
 
-    /// How long the broadcaster may wait on one client's socket in one round of writes. Without
-    /// it, one client that stops reading fills its socket buffer, the broadcaster's write blocks
-    /// forever, and the whole room freezes (the Go original's behaviour). Below 10 ms a busy but
-    /// healthy client would be dropped; above an hour it no longer protects anyone.
+    /// How long a joined client may have bytes waiting for it while its socket takes none of them
+    /// before it is dropped as not reading. The broadcaster never waits on it meanwhile (its
+    /// sends are non-blocking); this only decides when to give up. Without such a limit, in the Go
+    /// original, one client that stops reading blocks the broadcaster's write forever and the
+    /// whole room freezes. Also bounds the ID prompt's writes during the handshake. Below 10 ms a
+    /// busy but healthy client would be dropped; above an hour it no longer protects anyone.
     #[arg(
         long,
         value_name = "SECONDS",
@@ -44,6 +46,23 @@ pub struct Config {
         help = "drop a client whose socket takes nothing for this long (0.01 to 3600)"
     )]
     pub write_timeout: Duration,
+
+    /// The most bytes that may wait in one client's send queue, beyond what its socket buffers
+    /// hold, before it is dropped as not reading (IRC's "SendQ exceeded"). Default 256 KiB: about
+    /// 2,500 ordinary chat lines of 100 bytes, or 64 lines at the 4 KiB line limit, so a
+    /// client that pauses for a few seconds in a busy room, or receives a join storm's user list,
+    /// is not dropped; and 1,000 clients that all stop reading cost at most 256 MiB. Without it, a
+    /// client that reads slower than the room talks would grow the server's memory without bound.
+    /// At least [`MIN_MAX_BACKLOG`]; the right value is a room's rate times the pause it should
+    /// forgive (see the exercises).
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value = "262144",
+        value_parser = RangedU64ValueParser::<usize>::new().range(MIN_MAX_BACKLOG..=MAX_MAX_BACKLOG),
+        help = "drop a client with more than this many bytes waiting for it (4096 to 1073741824)"
+    )]
+    pub max_backlog: usize,
 
     /// The longest line a client may send, in bytes, the newline not counted. Without it, a peer
     /// that sends bytes and never a newline grows the server's memory without bound. At least
@@ -147,6 +166,13 @@ pub const MIN_MAX_LINE: u64 = 4 * crate::id::MAX_ID_CHARS as u64;
 /// clients could hold a gigabyte.
 pub const MAX_MAX_LINE: u64 = 1024 * 1024;
 
+/// The smallest `--max-backlog`: one line of the default `--max-line`. Below it, any long line the
+/// socket could not take at once would drop its reader.
+pub const MIN_MAX_BACKLOG: u64 = 4096;
+
+/// The largest `--max-backlog`: a gibibyte waiting for one client is already no limit at all.
+pub const MAX_MAX_BACKLOG: u64 = 1 << 30;
+
 /// The largest `--max-clients` (and `--max-per-address`).
 pub const MAX_MAX_CLIENTS: u64 = 100_000;
 
@@ -240,6 +266,7 @@ mod tests {
             ["--max-clients", "0"],
             ["--max-clients", "100001"],
             ["--max-per-address", "0"],
+            ["--max-backlog", "4095"],
             ["--burst", "0"],
             ["--max-rate", "-1"],
             ["--exempt", "localhost"],

@@ -17,18 +17,24 @@
 //! - [`id`]: which IDs may join, and when two IDs look alike.
 //! - [`room`]: the connections and users behind the mutex.
 //! - [`broadcaster`]: the one thread that writes to joined clients.
+//! - [`send_queue`]: each joined client's queue of bytes not yet sent, sent without waiting.
+//! - [`buffer_pool`]: emptied send buffers, kept for the next batch.
+//! - [`logger`]: the thread that writes the server's log, so a blocked output stops nobody.
 //! - [`client`]: the terminal client: its threads, the line editor, the colours.
 
 pub mod broadcaster;
+pub mod buffer_pool;
 pub mod cli;
 pub mod client;
 pub mod config;
 pub mod id;
 pub mod interrupt;
 pub mod line_reader;
+pub mod logger;
 pub mod pacing;
 pub mod protocol;
 pub mod room;
+pub mod send_queue;
 pub mod server;
 pub mod session;
 

@@ -152,6 +152,11 @@ pub mod log {
     pub fn shutting_down() -> String {
         "[SERVER] Shutting down (Ctrl-C again to quit at once)".to_string()
     }
+
+    /// Said once the output moves again after the logger had to drop lines.
+    pub fn lines_dropped(lost: u64) -> String {
+        format!("[SERVER] {lost} log lines were dropped: the output was blocked or too slow")
+    }
 }
 
 #[cfg(test)]

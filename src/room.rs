@@ -43,10 +43,12 @@
 //! broadcaster.join().expect("the thread does not panic");
 //! ```
 //!
-//! No lock is ever held across a socket write: the broadcaster queues lines in each member's
-//! outbox under the lock, takes the outboxes ([`Room::take_deliveries`]), unlocks, then writes. So a
-//! slow socket delays only the broadcaster, never a join, a leave or an ID check.
+//! No lock is ever held across a socket write, and nothing is printed under it: the broadcaster
+//! queues lines in each member's outbox under the lock, takes the outboxes
+//! ([`Room::take_deliveries`]), unlocks, then sends them without waiting (see
+//! [`crate::send_queue`]). So not even a slow socket delays a join, a leave or an ID check.
 
+use crate::buffer_pool::BufferPool;
 use crate::config::Config;
 use crate::id::{self, IdRejection};
 use crate::protocol;
@@ -71,7 +73,8 @@ pub struct Member {
     /// Its place in the join order, set by the broadcaster when it announces the join. Until then
     /// the member owns its ID but receives nothing: nothing broadcast before its join reaches it.
     joined_at: Option<u64>,
-    /// Lines waiting for the broadcaster's next round of writes.
+    /// Lines queued under the lock in this batch, taken by the broadcaster into the member's
+    /// send queue once the lock is released.
     outbox: Vec<u8>,
 }
 
@@ -118,6 +121,8 @@ pub struct Room {
     next_join: u64,
     /// Bytes waiting in all outboxes together, so the broadcaster can end a batch that grows large.
     queued_bytes: usize,
+    /// Emptied buffers the broadcaster handed back ([`Room::recycle`]), used for new outboxes.
+    pool: BufferPool,
 }
 
 impl Room {
@@ -211,7 +216,7 @@ impl Room {
         for key in self.join_order.values() {
             if Some(*key) != except {
                 let member = self.members.get_mut(key).expect("join_order lists members");
-                self.queued_bytes += append_line(&mut member.outbox, line);
+                self.queued_bytes += append_line(&mut member.outbox, line, &mut self.pool);
             }
         }
     }
@@ -248,6 +253,11 @@ impl Room {
         Some(gone)
     }
 
+    /// Takes back the buffers the broadcaster has emptied, for the next outboxes.
+    pub fn recycle(&mut self, spare: &mut BufferPool) {
+        self.pool.absorb(spare);
+    }
+
     /// How many bytes wait in all outboxes together.
     pub fn queued_bytes(&self) -> usize {
         self.queued_bytes
@@ -280,7 +290,7 @@ impl Room {
             .members
             .get_mut(&to)
             .expect("queue is called for members only");
-        self.queued_bytes += append_line(&mut member.outbox, line);
+        self.queued_bytes += append_line(&mut member.outbox, line, &mut self.pool);
     }
 
     fn is_announced(&self, member: MemberId) -> bool {
@@ -300,13 +310,17 @@ impl Room {
 impl Member {
     /// Lines still owed to a member that is leaving, so a `/users` answered just before `/quit`
     /// still reaches it.
-    pub fn into_last_words(self) -> (Arc<TcpStream>, Vec<u8>) {
-        (self.stream, self.outbox)
+    pub fn into_last_words(self) -> Vec<u8> {
+        self.outbox
     }
 }
 
-/// Appends `line` and its newline; returns the bytes added.
-fn append_line(outbox: &mut Vec<u8>, line: &str) -> usize {
+/// Appends `line` and its newline, to a buffer from `pool` if the outbox has none; returns the
+/// bytes added.
+fn append_line(outbox: &mut Vec<u8>, line: &str, pool: &mut BufferPool) -> usize {
+    if outbox.capacity() == 0 {
+        *outbox = pool.take();
+    }
     outbox.extend_from_slice(line.as_bytes());
     outbox.push(b'\n');
     line.len() + 1

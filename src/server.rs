@@ -7,17 +7,21 @@
 //! | `main`'s `for { ln.Accept() }`| `acceptor`             | [`Server::bind`]            |
 //! | `go broadcaster()`            | `broadcaster`          | [`Server::bind`]            |
 //! | `go handleClient(conn)`       | `client-<peer addr>`   | the acceptor, per connection|
+//! | (none: `fmt.Println` blocks)  | `logger`               | [`Server::bind`]            |
 //!
-//! Shutdown's order ([`Server::shutdown`], or [`Stopper::stop`] from another thread): stop accepting; the acceptor sends `Shutdown` down the
-//! channel and drops its sender; the broadcaster tells every joined client, closes every
+//! Shutdown's order ([`Server::shutdown`], or [`Stopper::stop`] from another thread): stop
+//! accepting; the acceptor sends `Shutdown` down the channel and drops its sender; the broadcaster tells every joined client, closes every
 //! connection, and ends once the last client thread has dropped its sender.
 
 use crate::broadcaster::{self, Event};
 use crate::config::Config;
+use crate::logger::{Log, LogSink};
 use crate::protocol;
 use crate::room::{Refusal, Room, SharedRoom};
+use crate::send_queue::Limits;
 use crate::session::{self, Session};
 use crossbeam_channel::Sender;
+use socket2::{SockRef, TcpKeepalive};
 use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
@@ -35,8 +39,20 @@ pub const CLIENT_STACK_SIZE: usize = 64 * 1024;
 /// asks for 128; when thousands of clients connect at once (a class joining, or `make bench`'s
 /// scale scenario), the 129th finds the queue full, the kernel drops its handshake and the client
 /// waits seconds for a retry, or forever. Linux caps the number at `net.core.somaxconn` (4096 by
-/// default); the Go runtime asks for that value too.
+/// default); the Go runtime asks for that value too. std has no call for it, hence `socket2`.
 pub const LISTEN_BACKLOG: i32 = 4096;
+
+/// TCP keepalive on every client socket, so a peer that vanishes without a FIN or a reset (a
+/// laptop lid closed, Wi-Fi gone) is noticed even in a quiet room: after 60 s of silence the
+/// kernel probes every 10 s, and after 5 unanswered probes (110 s in all) the client thread's read
+/// fails, the user leaves and the ID is free again. Without it, such a user stays in `/users` and
+/// holds the ID forever. (While the room is busy, bytes wait for that user and the send queue's
+/// rules, `--write-timeout` and `--max-backlog`, drop it sooner.)
+pub const KEEPALIVE_IDLE: Duration = Duration::from_secs(60);
+/// See [`KEEPALIVE_IDLE`].
+pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(10);
+/// See [`KEEPALIVE_IDLE`].
+pub const KEEPALIVE_RETRIES: u32 = 5;
 
 /// How long the acceptor waits after `accept` fails (say, out of file descriptors) before trying
 /// again. Retrying at once would spin a core at 100% while the cause persists.
@@ -52,10 +68,20 @@ pub struct Server {
 }
 
 impl Server {
-    /// Binds `config.addr` and starts the acceptor and broadcaster threads.
+    /// Binds `config.addr` and starts the acceptor, broadcaster and logger threads, logging to
+    /// standard output (and accept errors to standard error).
     pub fn bind(config: Config) -> io::Result<Server> {
+        Server::bind_with_log(config, LogSink::stdio())
+    }
+
+    /// [`Server::bind`], with the log written to `sink` instead.
+    pub fn bind_with_log(config: Config, sink: LogSink) -> io::Result<Server> {
         let listener = TcpListener::bind(&config.addr)?;
-        widen_backlog(&listener, LISTEN_BACKLOG)?;
+        // `listen` on a socket that is already listening only changes its backlog.
+        SockRef::from(&listener).listen(LISTEN_BACKLOG)?;
+        // NOTE: the logger thread is not joined at shutdown: with a blocked output it never ends.
+        // It ends by itself once the acceptor and the broadcaster have dropped their handles.
+        let (log, _logger) = Log::start(sink)?;
         let local_addr = listener.local_addr()?;
         let config = Arc::new(config);
         let room = Room::shared();
@@ -66,12 +92,16 @@ impl Server {
 
         let broadcaster = spawn_named("broadcaster", {
             let room = Arc::clone(&room);
-            let write_timeout = config.write_timeout;
-            move || broadcaster::run(inbox, room, write_timeout)
+            let limits = Limits {
+                max_backlog: config.max_backlog,
+                write_timeout: config.write_timeout,
+            };
+            let log = log.clone();
+            move || broadcaster::run(inbox, room, limits, log)
         })?;
         let acceptor = spawn_named("acceptor", {
             let stopping = Arc::clone(&stopping);
-            move || accept_loop(listener, room, events, config, stopping)
+            move || accept_loop(listener, room, events, config, stopping, log)
         })?;
         Ok(Server {
             local_addr,
@@ -152,28 +182,36 @@ fn accept_loop(
     events: Sender<Event>,
     config: Arc<Config>,
     stopping: Arc<AtomicBool>,
+    log: Log,
 ) {
     for incoming in listener.incoming() {
         if stopping.load(Ordering::SeqCst) {
             break;
         }
         match incoming {
-            Ok(stream) => admit(stream, &room, &events, &config),
+            Ok(stream) => admit(stream, &room, &events, &config, &log),
             Err(error) => {
-                eprintln!("[SERVER] accepting a connection failed: {error}; retrying shortly");
+                log.error(format!(
+                    "[SERVER] accepting a connection failed: {error}; retrying shortly"
+                ));
                 thread::sleep(ACCEPT_BACKOFF);
             }
         }
     }
-    events
-        .send(Event::Shutdown)
-        .expect("the broadcaster outlives every sender");
+    // NOTE: ignoring errors: the broadcaster is gone only if it panicked; there is nobody to tell.
+    let _ = events.send(Event::Shutdown);
     // Dropping `events` here is what lets the broadcaster finish once the client threads are gone.
 }
 
 /// Registers a new connection and starts its client thread, or turns it away when the room is
 /// full or its address has `--max-per-address` connections open already.
-fn admit(stream: TcpStream, room: &SharedRoom, events: &Sender<Event>, config: &Arc<Config>) {
+fn admit(
+    stream: TcpStream,
+    room: &SharedRoom,
+    events: &Sender<Event>,
+    config: &Arc<Config>,
+    log: &Log,
+) {
     let Ok(peer) = stream.peer_addr() else {
         return; // The peer hung up before we looked.
     };
@@ -198,7 +236,9 @@ fn admit(stream: TcpStream, room: &SharedRoom, events: &Sender<Event>, config: &
         .stack_size(CLIENT_STACK_SIZE)
         .spawn(move || session::run(session));
     if let Err(error) = spawned {
-        eprintln!("[SERVER] cannot start a thread for {peer}: {error}; closing it");
+        log.error(format!(
+            "[SERVER] cannot start a thread for {peer}: {error}; closing it"
+        ));
         room.lock().release(connection);
     }
 }
@@ -215,32 +255,18 @@ fn refuse(stream: &TcpStream, refusal: &Refusal, config: &Config) {
     let _ = (&*stream).write_all(format!("{line}\n").as_bytes());
 }
 
-/// Listens again with a longer queue of waiting connections: `listen` on a socket that is
-/// already listening only changes its backlog. std has no call for this, hence `libc`.
-#[cfg(unix)]
-fn widen_backlog(listener: &TcpListener, backlog: i32) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: `listen` takes a descriptor and a number; the descriptor is the listener's own,
-    // open for as long as `listener` is borrowed here.
-    let result = unsafe { libc::listen(listener.as_raw_fd(), backlog) };
-    if result == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(unix))]
-fn widen_backlog(_listener: &TcpListener, _backlog: i32) -> io::Result<()> {
-    Ok(()) // NOTE: elsewhere the std default of 128 stays.
-}
-
-/// The write timeout bounds every write to this client (see `broadcaster::write_within`).
-/// `TCP_NODELAY` sends each write at once: with Nagle's algorithm on, a write waits for the ACK of
+/// The write timeout bounds the client thread's own writes during the handshake (the broadcaster's
+/// sends never wait; see [`crate::send_queue`]). Keepalive notices a vanished peer (see
+/// [`KEEPALIVE_IDLE`]). `TCP_NODELAY` sends each write at once: with Nagle's algorithm on, a write waits for the ACK of
 /// the previous one, and a client that only listens ACKs late (Linux delays an ACK up to 40 ms),
 /// so one chat line in three arrived about 40 ms late in a room of ten (measured, see docs/performance.md).
 fn configure_socket(stream: &TcpStream, config: &Config) -> io::Result<()> {
     stream.set_write_timeout(Some(config.write_timeout))?;
+    let keepalive = TcpKeepalive::new()
+        .with_time(KEEPALIVE_IDLE)
+        .with_interval(KEEPALIVE_INTERVAL)
+        .with_retries(KEEPALIVE_RETRIES);
+    SockRef::from(stream).set_tcp_keepalive(&keepalive)?;
     stream.set_nodelay(true)
 }
 
@@ -288,5 +314,26 @@ pub fn describe_bind_error(addr: &str, error: &io::Error) -> String {
             )
         }
         _ => format!("cannot listen on {addr}: {error} (expected HOST:PORT, like 127.0.0.1:5000)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every client socket gets the keepalive that frees a vanished peer's ID in about two
+    /// minutes, whatever the system's defaults (Linux: two hours of silence before any probe).
+    #[test]
+    fn client_sockets_probe_a_silent_peer() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding loopback");
+        let _peer = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (stream, _) = listener.accept().unwrap();
+        configure_socket(&stream, &Config::default()).expect("configuring the socket");
+        let socket = SockRef::from(&stream);
+        assert!(socket.keepalive().unwrap());
+        assert_eq!(socket.tcp_keepalive_time().unwrap(), KEEPALIVE_IDLE);
+        assert_eq!(socket.tcp_keepalive_interval().unwrap(), KEEPALIVE_INTERVAL);
+        assert_eq!(socket.tcp_keepalive_retries().unwrap(), KEEPALIVE_RETRIES);
+        assert!(socket.tcp_nodelay().unwrap());
     }
 }

@@ -41,8 +41,12 @@ pub struct Session {
 }
 
 /// The client thread's body: handshake, chat, leave. Whatever happens, the connection's slot in
-/// the room is freed when this returns.
+/// the room is freed when this returns or unwinds (a `Slot` guard).
 pub fn run(session: Session) {
+    let _slot = Slot {
+        room: Arc::clone(&session.room),
+        connection: session.connection,
+    };
     let mut reader = BufReader::with_capacity(
         READ_BUFFER_SIZE,
         SocketReader {
@@ -56,7 +60,21 @@ pub fn run(session: Session) {
         }
         send(&session.events, Event::Left(member));
     }
-    session.room.lock().release(session.connection);
+}
+
+/// A connection's place in the room, freed when the client thread ends by any way out: a return,
+/// an early `?`, or a panic. Freed by hand at each return instead, one missed path (in the past, a
+/// panic on a failed send) would keep the slot taken, and with `--max-clients` the room fills up
+/// with ghosts.
+struct Slot {
+    room: SharedRoom,
+    connection: ConnectionId,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.room.lock().release(self.connection);
+    }
 }
 
 /// Asks for an ID until a valid, free one arrives. Returns `None` if the peer leaves or times out
@@ -96,6 +114,7 @@ fn join(session: &Session, id: String) -> Result<(MemberId, String), IdRejection
         .room
         .lock()
         .claim(&id, Arc::clone(&session.stream))?;
+    // NOTE: if the broadcaster is gone, the chat loop's first send fails and the thread ends.
     send(&session.events, Event::Joined(member));
     Ok((member, id))
 }
@@ -127,8 +146,10 @@ fn chat(session: &Session, reader: &mut BufReader<SocketReader>, member: MemberI
             Ok(Line::TooLong) => Some(reply(member, protocol::line_too_long(max_line))),
             Ok(Line::End) | Err(_) => return,
         };
-        if let Some(event) = event {
-            send(&session.events, event);
+        if let Some(event) = event
+            && !send(&session.events, event)
+        {
+            return;
         }
         pace(session, &mut pacer, member);
     }
@@ -151,10 +172,11 @@ fn reply(to: MemberId, line: String) -> Event {
     Event::Reply { to, line }
 }
 
-fn send(events: &Sender<Event>, event: Event) {
-    events
-        .send(event)
-        .expect("the broadcaster outlives every sender");
+/// Hands an event to the broadcaster. False only if the broadcaster is gone, which happens only
+/// if it panicked: then this client has nobody to talk to and its thread ends quietly, freeing
+/// its slot, rather than panicking in turn.
+fn send(events: &Sender<Event>, event: Event) -> bool {
+    events.send(event).is_ok()
 }
 
 fn write_line(stream: &TcpStream, line: &str) -> io::Result<()> {

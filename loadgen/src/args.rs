@@ -69,6 +69,14 @@ pub struct Options {
     #[arg(long, value_name = "PER_SEC", value_parser = positive,
           help = "messages per second per sender (above 0); without it, as fast as possible")]
     pub rate: Option<f64>,
+    /// With `rate`, every sender starts at the same instant, so the room receives a burst of
+    /// `senders` messages once per interval. Off by default: people typing are spread over time,
+    /// and a lockstep harness favours a server that batches (see docs/performance.md).
+    #[arg(
+        long,
+        help = "with --rate, start every sender at the same instant instead of spreading their starts over one interval"
+    )]
+    pub lockstep: bool,
     #[arg(
         long,
         value_name = "K",
@@ -197,14 +205,14 @@ mod tests {
         let Ok(Command::Run(o)) = parse(
             "--addr 127.0.0.1:5000 --clients 50 --senders 10 --messages 2000 --rate 20 \
              --stalled 1 --size 512 --timeout 2.5 --no-prompt --server-pid 42 --label stall \
-             --server-name go --json",
+             --server-name go --json --lockstep",
         ) else {
             panic!("a full scenario must parse");
         };
         assert_eq!((o.clients, o.senders, o.messages), (50, 10, 2000));
         assert_eq!((o.rate, o.stalled, o.size), (Some(20.0), 1, 512));
         assert_eq!(o.timeout, Duration::from_millis(2500));
-        assert!(!o.prompt && o.json);
+        assert!(!o.prompt && o.json && o.lockstep);
         assert_eq!(o.server_pid, Some(42));
         assert_eq!((o.label.as_str(), o.server_name.as_str()), ("stall", "go"));
     }
@@ -216,6 +224,7 @@ mod tests {
             panic!("the required options alone must parse");
         };
         assert_eq!((o.rate, o.stalled, o.size, o.prompt), (None, 0, 0, true));
+        assert!(!o.lockstep);
         assert_eq!(o.timeout, Duration::from_secs(60));
         assert_eq!(
             (o.label.as_str(), o.server_name.as_str()),

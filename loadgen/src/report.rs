@@ -116,7 +116,12 @@ impl Report {
         let rate = self
             .scenario
             .rate
-            .map_or("as fast as possible".into(), |r| format!("at {r}/s each"));
+            .map_or("as fast as possible".into(), |r| {
+                match self.scenario.lockstep {
+                    true => format!("at {r}/s each, in lockstep"),
+                    false => format!("at {r}/s each, starts spread over 1/{r} s"),
+                }
+            });
         let _ = writeln!(
             out,
             "loadgen {} against {} ({}): {} clients + {} stalled, {} senders x {} messages {rate}",

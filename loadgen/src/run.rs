@@ -7,8 +7,9 @@
 //! 2. **join**: one thread per client connects, joins, and reads until it knows every member of
 //!    the run. *connect* is until every client has its user list; *join* until every client has
 //!    seen every join (about N²/2 lines for the server to deliver).
-//! 3. **send**: the start signal releases every sender at once; the phase's bound is the time the
-//!    plan needs at `--rate`, plus the timeout.
+//! 3. **send**: the start signal releases every sender at once; with `--rate`, each sender's first
+//!    message is offset by its share of one interval (unless `--lockstep`). The phase's bound is
+//!    the time the plan needs at `--rate`, plus the timeout.
 //! 4. **drain**: every client reads until it has all the messages meant for it.
 //! 5. **teardown**: every connection is closed at once and, given `--server-pid`, loadgen waits
 //!    for the server to close its ends, so the next scenario starts on a quiet server.
@@ -212,6 +213,7 @@ fn spawn_clients(
                 index,
                 messages,
                 rate: options.rate,
+                offset: start_offset(options, index),
                 size: options.size,
             }),
         };
@@ -220,6 +222,18 @@ fn spawn_clients(
         })?;
     }
     Ok(())
+}
+
+/// When sender `index` sends its first message, after the start signal: the senders' starts are
+/// spread evenly over one interval, so 50 senders at 20/s send one message every millisecond
+/// rather than 50 at once every 50 ms. Zero for all in `--lockstep`, or without `--rate`.
+fn start_offset(options: &Options, index: usize) -> Duration {
+    match options.rate {
+        Some(rate) if !options.lockstep => {
+            Duration::from_secs_f64(index as f64 / options.senders as f64 / rate)
+        }
+        _ => Duration::ZERO,
+    }
 }
 
 /// Stops the probe, then waits (bounded) until the server holds no more files than before the

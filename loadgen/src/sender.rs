@@ -20,6 +20,9 @@ pub struct SendPlan {
     pub messages: u64,
     /// Messages per second; `None` for as fast as possible.
     pub rate: Option<f64>,
+    /// How long after the start signal this sender's first message is due. Senders' offsets are
+    /// spread evenly over one interval (`1 / rate`), as people typing are; all zero in lockstep.
+    pub offset: Duration,
     pub size: usize,
 }
 
@@ -47,7 +50,7 @@ fn run(plan: SendPlan, stream: TcpStream, signals: Signals) {
 
 /// Writes the plan's messages; returns how many were written whole.
 fn send_all(plan: &SendPlan, stream: &TcpStream, clock: &Clock) -> u64 {
-    let began = Instant::now();
+    let began = Instant::now() + plan.offset;
     for seq in 0..plan.messages {
         if let Some(rate) = plan.rate {
             pace(began, seq, rate);
@@ -69,7 +72,8 @@ fn send_all(plan: &SendPlan, stream: &TcpStream, clock: &Clock) -> u64 {
 }
 
 /// Sleeps until message `seq` is due, so a sender that fell behind catches up instead of
-/// drifting: message `seq` goes out `seq / rate` seconds after the start, at the earliest.
+/// drifting: message `seq` goes out `seq / rate` seconds after `began` (the start signal plus
+/// this sender's offset), at the earliest.
 fn pace(began: Instant, seq: u64, rate: f64) {
     let due = began + Duration::from_secs_f64(seq as f64 / rate);
     let wait = due.saturating_duration_since(Instant::now());

@@ -6,6 +6,7 @@
 //! the same server in-process.
 
 use realtime_chat::{Config, Server, cli, interrupt, protocol, server};
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -24,7 +25,12 @@ fn main() -> ExitCode {
     if let Err(error) = interrupt::stop_on_signals(server.stopper()) {
         eprintln!("server: cannot handle Ctrl-C ({error}); it will end the server abruptly");
     }
-    println!("{}", protocol::log::running(server.local_addr().port()));
+    // NOTE: ignoring errors: a closed stdout (`server | head -0`) must not stop the room.
+    let _ = writeln!(
+        io::stdout(),
+        "{}",
+        protocol::log::running(server.local_addr().port())
+    );
     server.wait();
     ExitCode::SUCCESS
 }

@@ -2,6 +2,8 @@
 //! integration tests; or `None`, after printing `skipped: go not installed`, where Go is missing.
 //! Shared by `tests/interop.rs` and `tests/demo.rs` (through `#[path]`).
 
+#![allow(dead_code)] // The demo tests need only the server.
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;

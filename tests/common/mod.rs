@@ -4,6 +4,7 @@
 
 #![allow(dead_code)] // Each test file uses its own part of these helpers.
 
+use realtime_chat::logger::LogSink;
 use realtime_chat::{Config, Server};
 use socket2::{Domain, Socket, Type};
 use std::io::{BufRead, BufReader, ErrorKind, Write};
@@ -30,8 +31,9 @@ pub fn start_server() -> Server {
     start_server_with(test_config())
 }
 
+/// The log goes nowhere: an in-process server would otherwise write over the test runner's output.
 pub fn start_server_with(config: Config) -> Server {
-    Server::bind(config).expect("binding 127.0.0.1:0 must work")
+    Server::bind_with_log(config, LogSink::discard()).expect("binding 127.0.0.1:0 must work")
 }
 
 /// The usual cast: Omar joins, then Ahmed, and Omar has seen Ahmed's join.
