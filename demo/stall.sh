@@ -21,7 +21,7 @@ demo_tmux new-session -d -s stall -x 200 -y 50 -n stall \
 demo_tmux select-pane -T "Go original: go/server/server.go"
 demo_tmux split-window -h -t stall:stall \
   "$BIN/server --addr 127.0.0.1:0 --max-rate 0 2>&1 | tee $our_log"
-demo_tmux select-pane -T "ours: server (write timeout 2 s)"
+demo_tmux select-pane -T "ours: src/ (send queues, --max-backlog 256 KiB)"
 demo_port_of "$go_log" >/dev/null
 our_port=$(demo_port_of "$our_log")
 

@@ -23,6 +23,7 @@ use crate::logger::Log;
 use crate::protocol;
 use crate::room::{Delivery, Member, MemberId, Room, SharedRoom};
 use crate::send_queue::{Failure, Limits, SendQueue, SendQueues};
+use crate::trace::{self, Trace};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use std::net::Shutdown;
 use std::sync::Arc;
@@ -44,6 +45,20 @@ pub enum Event {
     Left(MemberId),
     /// The server is stopping: tell everyone, close every connection.
     Shutdown,
+}
+
+impl Event {
+    /// The event's name, as `--trace` shows it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::Joined(_) => "Joined",
+            Event::Said { .. } => "Said",
+            Event::Reply { .. } => "Reply",
+            Event::UsersAsked(_) => "UsersAsked",
+            Event::Left(_) => "Left",
+            Event::Shutdown => "Shutdown",
+        }
+    }
 }
 
 /// How many events may wait in the channel. When it is full, a client thread's `send` waits, so
@@ -74,7 +89,7 @@ pub const RETRY_TICK: Duration = Duration::from_millis(5);
 
 /// Runs until every sender of `events` is gone (the acceptor and every client thread), which is
 /// how the server's shutdown ends this thread.
-pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log) {
+pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log, trace: Trace) {
     let mut queues = SendQueues::default();
     loop {
         let next = if queues.any_waiting() {
@@ -82,10 +97,13 @@ pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log) 
         } else {
             events.recv().map_err(|_| RecvTimeoutError::Disconnected)
         };
+        // The backlogs are traced after a batch, not on every retry tick while bytes wait.
+        let batch = next.is_ok();
         match next {
             Ok(first) => {
                 let round = apply_batch(&room, first, &events, &mut queues);
                 round.log.into_iter().for_each(|line| log.line(line));
+                trace.step(|| describe_batch(round.events, &round.deliveries));
                 queues.push(round.deliveries, limits.max_backlog);
                 say_goodbye(round.leavers, &mut queues, limits);
                 if round.shutting_down {
@@ -98,6 +116,9 @@ pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log) 
         }
         let failed = queues.flush(limits);
         drop_failed_members(&room, failed, &mut queues, limits, &log);
+        if batch {
+            trace_backlogs(&trace, &room, &queues);
+        }
     }
     // Keep draining until the last sender is gone, so no client thread waits on a full channel.
     for _event in events.iter() {}
@@ -128,6 +149,8 @@ struct Round {
     /// Server log lines, printed after the lock is released.
     log: Vec<String>,
     shutting_down: bool,
+    /// How many events the batch applied, for `--trace`.
+    events: usize,
 }
 
 /// Applies `first` and whatever else is already waiting, up to [`MAX_BATCH`] events or
@@ -155,7 +178,32 @@ fn apply_batch(
         };
     }
     round.deliveries = room.take_deliveries();
+    round.events = applied;
     round
+}
+
+/// `batch of 3 events -> 5 sends, 212 bytes`: one trace line per batch, not per send, so that
+/// tracing a busy room costs a line per batch.
+fn describe_batch(events: usize, deliveries: &[Delivery]) -> String {
+    let bytes: usize = deliveries.iter().map(|d| d.bytes.len()).sum();
+    format!(
+        "batch of {} -> {}, {}",
+        trace::count(events, "event"),
+        trace::count(deliveries.len(), "send"),
+        trace::count(bytes, "byte")
+    )
+}
+
+/// `Omar: 4096 bytes waiting`, for each member whose socket did not take everything. Only when
+/// tracing: it looks up names under the lock.
+fn trace_backlogs(trace: &Trace, room: &SharedRoom, queues: &SendQueues) {
+    if !trace.is_on() {
+        return;
+    }
+    for (member, bytes) in queues.backlogs() {
+        let id = room.lock().id_of(member).unwrap_or("?").to_string();
+        trace.step(|| format!("{id}: {} waiting", trace::count(bytes, "byte")));
+    }
 }
 
 /// Applies one event to the room: membership changes, and lines queued in members' outboxes.

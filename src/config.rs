@@ -148,6 +148,15 @@ pub struct Config {
         help = "lines a client may send at once before --max-rate applies (1 to 1000000)"
     )]
     pub burst: u32,
+
+    /// Log one line per step of each message's life, named by the thread that took it (see
+    /// [`crate::trace`]). Off by default: it is for watching the threads work, in a demo or a
+    /// lesson, and a busy room would bury the `[SERVER]` lines under it.
+    #[arg(
+        long,
+        help = "log each step of each message, named by the thread that took it (for teaching)"
+    )]
+    pub trace: bool,
 }
 
 impl Config {

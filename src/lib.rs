@@ -20,6 +20,7 @@
 //! - [`send_queue`]: each joined client's queue of bytes not yet sent, sent without waiting.
 //! - [`buffer_pool`]: emptied send buffers, kept for the next batch.
 //! - [`logger`]: the thread that writes the server's log, so a blocked output stops nobody.
+//! - [`trace`]: `--trace`, one log line per step of a message, named by its thread.
 //! - [`client`]: the terminal client: its threads, the line editor, the colours.
 
 pub mod broadcaster;
@@ -37,6 +38,7 @@ pub mod room;
 pub mod send_queue;
 pub mod server;
 pub mod session;
+pub mod trace;
 
 pub use config::Config;
 pub use server::Server;

@@ -237,6 +237,11 @@ impl Room {
     }
 
     /// The `/users` answer: every announced member, the asker included, in join order.
+    /// The member's ID, while it is a member.
+    pub fn id_of(&self, member: MemberId) -> Option<&str> {
+        self.members.get(&member).map(|m| m.id.as_str())
+    }
+
     pub fn users_line(&self) -> String {
         protocol::users_line(&self.announced_ids())
     }

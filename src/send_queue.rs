@@ -210,6 +210,18 @@ impl SendQueues {
         !self.waiting.is_empty()
     }
 
+    /// Each member with bytes waiting, and how many, for `--trace`.
+    pub fn backlogs(&self) -> Vec<(MemberId, usize)> {
+        let backlog = |member: &MemberId| self.queues.get(member).map(SendQueue::backlog);
+        let mut all: Vec<_> = self
+            .waiting
+            .iter()
+            .filter_map(|member| Some((*member, backlog(member)?)))
+            .collect();
+        all.sort();
+        all
+    }
+
     /// Forgets a member that left or was dropped, returning what it was still owed.
     pub fn remove(&mut self, member: MemberId) -> Option<SendQueue> {
         self.waiting.remove(&member);

@@ -20,6 +20,7 @@ use crate::protocol;
 use crate::room::{Refusal, Room, SharedRoom};
 use crate::send_queue::Limits;
 use crate::session::{self, Session};
+use crate::trace::Trace;
 use crossbeam_channel::Sender;
 use socket2::{SockRef, TcpKeepalive};
 use std::io::{self, Write};
@@ -97,7 +98,8 @@ impl Server {
                 write_timeout: config.write_timeout,
             };
             let log = log.clone();
-            move || broadcaster::run(inbox, room, limits, log)
+            let trace = Trace::new(config.trace, &log);
+            move || broadcaster::run(inbox, room, limits, log, trace)
         })?;
         let acceptor = spawn_named("acceptor", {
             let stopping = Arc::clone(&stopping);
@@ -184,12 +186,13 @@ fn accept_loop(
     stopping: Arc<AtomicBool>,
     log: Log,
 ) {
+    let trace = Trace::new(config.trace, &log);
     for incoming in listener.incoming() {
         if stopping.load(Ordering::SeqCst) {
             break;
         }
         match incoming {
-            Ok(stream) => admit(stream, &room, &events, &config, &log),
+            Ok(stream) => admit(stream, &room, &events, &config, &log, &trace),
             Err(error) => {
                 log.error(format!(
                     "[SERVER] accepting a connection failed: {error}; retrying shortly"
@@ -211,6 +214,7 @@ fn admit(
     events: &Sender<Event>,
     config: &Arc<Config>,
     log: &Log,
+    trace: &Trace,
 ) {
     let Ok(peer) = stream.peer_addr() else {
         return; // The peer hung up before we looked.
@@ -230,11 +234,13 @@ fn admit(
         room: Arc::clone(room),
         events: events.clone(),
         config: Arc::clone(config),
+        trace: trace.clone(),
     };
     let spawned = thread::Builder::new()
         .name(format!("client-{peer}"))
         .stack_size(CLIENT_STACK_SIZE)
         .spawn(move || session::run(session));
+    trace.step(|| format!("{peer} connected; started thread client-{peer}"));
     if let Err(error) = spawned {
         log.error(format!(
             "[SERVER] cannot start a thread for {peer}: {error}; closing it"

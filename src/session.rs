@@ -17,6 +17,7 @@ use crate::line_reader::{self, Line};
 use crate::pacing::{Pace, Pacer};
 use crate::protocol::{self, Request, SENDING_TOO_FAST};
 use crate::room::{ConnectionId, MemberId, SharedRoom};
+use crate::trace::{self, Trace};
 use crossbeam_channel::Sender;
 use std::io::{self, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -38,6 +39,8 @@ pub struct Session {
     /// broadcaster stops once every such handle (and the acceptor's) is gone.
     pub events: Sender<Event>,
     pub config: Arc<Config>,
+    /// `--trace`: this thread's steps, a no-op when off.
+    pub trace: Trace,
 }
 
 /// The client thread's body: handshake, chat, leave. Whatever happens, the connection's slot in
@@ -115,6 +118,9 @@ fn join(session: &Session, id: String) -> Result<(MemberId, String), IdRejection
         .lock()
         .claim(&id, Arc::clone(&session.stream))?;
     // NOTE: if the broadcaster is gone, the chat loop's first send fails and the thread ends.
+    session
+        .trace
+        .step(|| format!("ID {} claimed -> Joined", trace::quote(&id)));
     send(&session.events, Event::Joined(member));
     Ok((member, id))
 }
@@ -129,29 +135,65 @@ fn chat(session: &Session, reader: &mut BufReader<SocketReader>, member: MemberI
         Instant::now(),
     );
     loop {
-        let event = match line_reader::read_line(reader, max_line) {
-            Ok(Line::Complete(raw)) => match protocol::parse_request(&protocol::sanitize(&raw)) {
-                Request::Say(text) => Some(Event::Said {
-                    from: member,
-                    line: protocol::chat_line(id, &text),
-                }),
-                Request::Users => Some(Event::UsersAsked(member)),
-                Request::Help => Some(reply(member, protocol::HELP.to_string())),
-                Request::Unknown(word) => {
-                    Some(reply(member, protocol::unknown_command_line(&word)))
-                }
-                Request::Nothing => None,
-                Request::Quit => return,
-            },
-            Ok(Line::TooLong) => Some(reply(member, protocol::line_too_long(max_line))),
+        let next = match line_reader::read_line(reader, max_line) {
+            Ok(Line::Complete(raw)) => {
+                let line = protocol::sanitize(&raw);
+                let next = next_for(protocol::parse_request(&line), member, id);
+                let step = next.name();
+                session
+                    .trace
+                    .step(|| format!("read {} -> {step}", trace::quote(&line)));
+                next
+            }
+            Ok(Line::TooLong) => Next::Send(reply(member, protocol::line_too_long(max_line))),
             Ok(Line::End) | Err(_) => return,
         };
-        if let Some(event) = event
-            && !send(&session.events, event)
-        {
-            return;
+        match next {
+            Next::Quit => return,
+            Next::Skip => {}
+            Next::Send(event) => {
+                if !send(&session.events, event) {
+                    return;
+                }
+            }
         }
         pace(session, &mut pacer, member);
+    }
+}
+
+/// What one line from a joined client asks for.
+enum Next {
+    /// An event for the broadcaster.
+    Send(Event),
+    /// Nothing: a line with nothing left after cleaning.
+    Skip,
+    /// The end of the chat (`/quit`).
+    Quit,
+}
+
+impl Next {
+    /// The step's name in a `--trace` line.
+    fn name(&self) -> &'static str {
+        match self {
+            Next::Send(event) => event.name(),
+            Next::Skip => "nothing (blank)",
+            Next::Quit => "Quit",
+        }
+    }
+}
+
+/// Turns a parsed line into what the chat loop does with it.
+fn next_for(request: Request, member: MemberId, id: &str) -> Next {
+    match request {
+        Request::Say(text) => Next::Send(Event::Said {
+            from: member,
+            line: protocol::chat_line(id, &text),
+        }),
+        Request::Users => Next::Send(Event::UsersAsked(member)),
+        Request::Help => Next::Send(reply(member, protocol::HELP.to_string())),
+        Request::Unknown(word) => Next::Send(reply(member, protocol::unknown_command_line(&word))),
+        Request::Nothing => Next::Skip,
+        Request::Quit => Next::Quit,
     }
 }
 

@@ -233,3 +233,61 @@ fn exit_code_and_log(server: &mut ServerProcess) -> (i32, Vec<String>) {
     let status = server.child.wait().expect("waiting for the server");
     (status.code().unwrap_or(-1), log)
 }
+
+/// `--trace` shows one message's life thread by thread: the acceptor starts Ahmed's thread, that
+/// thread reads his line and hands it on, and the broadcaster sends it, in that order.
+#[test]
+fn trace_names_the_acceptor_the_client_thread_and_the_broadcaster_in_order() {
+    let server = ServerProcess::start("", "--trace");
+    let (mut omar, _) = Client::join(server.addr, "Omar");
+    let mut ahmed = Client::join_seen_by(server.addr, "Ahmed", &mut [&mut omar]);
+    ahmed.send("Hello!");
+    omar.expect("[Ahmed]: Hello!");
+    let peer = ahmed.stream.local_addr().expect("a connected socket");
+    let thread = format!("client-{peer}");
+    let steps = [
+        format!("[acceptor] {peer} connected; started thread {thread}"),
+        format!("[{thread}] ID \"Ahmed\" claimed -> Joined"),
+        format!("[{thread}] read \"Hello!\" -> Said"),
+        "[broadcaster] batch of 1 event -> 1 send, 16 bytes".to_string(),
+    ];
+    let mut seen = Vec::new();
+    for step in steps {
+        loop {
+            let line = server
+                .log
+                .recv_timeout(common::LINE_TIMEOUT)
+                .unwrap_or_else(|_| panic!("no {step:?} after {seen:#?}"));
+            seen.push(line.clone());
+            if line == step {
+                break;
+            }
+        }
+    }
+}
+
+/// Without `--trace`, the log holds the `[SERVER]` lines and nothing else.
+#[test]
+fn without_trace_the_log_has_only_server_lines() {
+    let server = ServerProcess::start("", "");
+    let (mut omar, _) = Client::join(server.addr, "Omar");
+    let mut ahmed = Client::join_seen_by(server.addr, "Ahmed", &mut [&mut omar]);
+    ahmed.send("Hello!");
+    omar.expect("[Ahmed]: Hello!");
+    drop(ahmed);
+    omar.expect("User Ahmed left the chat");
+    let last = "[SERVER] User 'Ahmed' left the chat";
+    let mut log = Vec::new();
+    while log.last().map(String::as_str) != Some(last) {
+        let line = server
+            .log
+            .recv_timeout(common::LINE_TIMEOUT)
+            .expect("the log goes on to Ahmed's leave");
+        log.push(line);
+    }
+    assert!(
+        log.iter().all(|line| line.starts_with("[SERVER] ")),
+        "{log:#?}"
+    );
+    assert_eq!(log.len(), 3, "two joins and a leave: {log:#?}");
+}
