@@ -175,6 +175,11 @@ fn a_slow_but_steady_reader_is_never_dropped() {
     let count = 5000;
     let (read_so_far, progress) = mpsc::channel::<usize>();
     let reader = thread::spawn(move || read_slowly(slow, count, read_so_far));
+    // `fast` reads as the messages come, so that it is never the one whose backlog grows.
+    let fast_reader = thread::spawn(move || {
+        expect_numbered(&mut fast, count);
+        fast
+    });
     for n in 0..count {
         if n >= window {
             // Wait until the slow reader has taken message `n - window`.
@@ -182,7 +187,7 @@ fn a_slow_but_steady_reader_is_never_dropped() {
         }
         talker.send(&message(n));
     }
-    expect_numbered(&mut fast, count);
+    let mut fast = fast_reader.join().expect("the fast reader panicked");
     let mut slow = reader.join().expect("the slow reader panicked");
     assert_eq!(slow.users(), ["fast", "talker", "slow"], "never dropped");
     fast.expect_silence();
