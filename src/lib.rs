@@ -8,7 +8,8 @@
 //! Layout, in the order a message travels:
 //! - [`config`]: the server's address and limits, and its command line.
 //! - [`cli`]: what the command lines share: ranges of seconds, one-line errors.
-//! - [`server`]: binds the listener, runs the `acceptor`, starts and stops everything.
+//! - [`server`]: binds the listener, starts the threads and stops them in order.
+//! - [`acceptor`]: the thread that admits each connection and starts its client thread.
 //! - [`interrupt`]: Ctrl-C and SIGTERM start the graceful shutdown.
 //! - [`session`]: one client's thread: the ID handshake, then its lines as events.
 //! - [`line_reader`]: reading a line of bounded length from an untrusted peer.
@@ -23,6 +24,7 @@
 //! - [`trace`]: `--trace`, one log line per step of a message, named by its thread.
 //! - [`client`]: the terminal client: its threads, the line editor, the colours.
 
+pub mod acceptor;
 pub mod broadcaster;
 pub mod buffer_pool;
 pub mod cli;

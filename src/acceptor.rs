@@ -1,0 +1,164 @@
+//! The `acceptor` thread: accepts each connection, admits it to the room (or tells it why not),
+//! configures its socket and starts its client thread.
+//!
+//! Go counterpart: `main`'s `for { conn, err := ln.Accept(); ...; go handleClient(conn) }`. The Go
+//! original accepts everyone; here the room may refuse a connection (`--max-clients`,
+//! `--max-per-address`), and each client thread is named after its peer and runs on a small stack.
+
+use crate::broadcaster::Event;
+use crate::config::Config;
+use crate::logger::Log;
+use crate::protocol;
+use crate::room::{Refusal, SharedRoom};
+use crate::session::{self, Session};
+use crate::trace::Trace;
+use crossbeam_channel::Sender;
+use socket2::{SockRef, TcpKeepalive};
+use std::io::{self, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+/// Stack size of each client thread. A client thread's deepest call is a line read into a heap
+/// buffer, so the default 2 MiB is mostly unused address space; a small stack keeps thousands of
+/// clients cheap. Measured: the whole integration suite passes in a debug build (the largest
+/// frames) with stacks down to 16 KiB, the smallest the platform allows, so 64 KiB leaves 4x room.
+pub const CLIENT_STACK_SIZE: usize = 64 * 1024;
+
+/// TCP keepalive on every client socket, so a peer that vanishes without a FIN or a reset (a
+/// laptop lid closed, Wi-Fi gone) is noticed even in a quiet room: after 60 s of silence the
+/// kernel probes every 10 s, and after 5 unanswered probes (110 s in all) the client thread's read
+/// fails, the user leaves and the ID is free again. Without it, such a user stays in `/users` and
+/// holds the ID forever. (While the room is busy, bytes wait for that user and the send queue's
+/// rules, `--write-timeout` and `--max-backlog`, drop it sooner.)
+pub const KEEPALIVE_IDLE: Duration = Duration::from_secs(60);
+/// See [`KEEPALIVE_IDLE`].
+pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(10);
+/// See [`KEEPALIVE_IDLE`].
+pub const KEEPALIVE_RETRIES: u32 = 5;
+
+/// How long the acceptor waits after `accept` fails (say, out of file descriptors) before trying
+/// again. Retrying at once would spin a core at 100% while the cause persists.
+pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
+/// The `acceptor` thread: the Go original's `for { conn, err := ln.Accept() ... }`.
+pub fn run(
+    listener: TcpListener,
+    room: SharedRoom,
+    events: Sender<Event>,
+    config: Arc<Config>,
+    stopping: Arc<AtomicBool>,
+    log: Log,
+) {
+    let trace = Trace::new(config.trace, &log);
+    for incoming in listener.incoming() {
+        if stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        match incoming {
+            Ok(stream) => admit(stream, &room, &events, &config, &log, &trace),
+            Err(error) => {
+                log.error(format!(
+                    "[SERVER] accepting a connection failed: {error}; retrying shortly"
+                ));
+                thread::sleep(ACCEPT_BACKOFF);
+            }
+        }
+    }
+    // NOTE: ignoring errors: the broadcaster is gone only if it panicked; there is nobody to tell.
+    let _ = events.send(Event::Shutdown);
+    // Dropping `events` here is what lets the broadcaster finish once the client threads are gone.
+}
+
+/// Registers a new connection and starts its client thread, or turns it away when the room is
+/// full or its address has `--max-per-address` connections open already.
+fn admit(
+    stream: TcpStream,
+    room: &SharedRoom,
+    events: &Sender<Event>,
+    config: &Arc<Config>,
+    log: &Log,
+    trace: &Trace,
+) {
+    let Ok(peer) = stream.peer_addr() else {
+        return; // The peer hung up before we looked.
+    };
+    if configure_socket(&stream, config).is_err() {
+        return; // The peer hung up already.
+    }
+    let stream = Arc::new(stream);
+    let admitted = room.lock().admit(Arc::clone(&stream), peer.ip(), config);
+    let connection = match admitted {
+        Ok(connection) => connection,
+        Err(refusal) => return refuse(&stream, &refusal, config),
+    };
+    let session = Session {
+        connection,
+        stream,
+        room: Arc::clone(room),
+        events: events.clone(),
+        config: Arc::clone(config),
+        trace: trace.clone(),
+    };
+    let spawned = thread::Builder::new()
+        .name(format!("client-{peer}"))
+        .stack_size(CLIENT_STACK_SIZE)
+        .spawn(move || session::run(session));
+    trace.step(|| format!("{peer} connected; started thread client-{peer}"));
+    if let Err(error) = spawned {
+        log.error(format!(
+            "[SERVER] cannot start a thread for {peer}: {error}; closing it"
+        ));
+        room.lock().release(connection);
+    }
+}
+
+/// Tells a refused connection why, before it is closed (when `stream` is dropped).
+fn refuse(stream: &TcpStream, refusal: &Refusal, config: &Config) {
+    let line = match refusal {
+        Refusal::Full => protocol::server_full(config.max_clients),
+        Refusal::TooManyFromAddress => protocol::TOO_MANY_FROM_ADDRESS.to_string(),
+    };
+    // NOTE: ignoring errors: the connection is closed right after, either way. A client that
+    // already sent bytes may see a reset instead of this line: closing a socket with unread
+    // input resets it.
+    let _ = (&*stream).write_all(format!("{line}\n").as_bytes());
+}
+
+/// The write timeout bounds the client thread's own writes during the handshake (the broadcaster's
+/// sends never wait; see [`crate::send_queue`]). Keepalive notices a vanished peer (see
+/// [`KEEPALIVE_IDLE`]). `TCP_NODELAY` sends each write at once: with Nagle's algorithm on, a write waits for the ACK of
+/// the previous one, and a client that only listens ACKs late (Linux delays an ACK up to 40 ms),
+/// so one chat line in three arrived about 40 ms late in a room of ten (measured, see docs/performance.md).
+fn configure_socket(stream: &TcpStream, config: &Config) -> io::Result<()> {
+    stream.set_write_timeout(Some(config.write_timeout))?;
+    let keepalive = TcpKeepalive::new()
+        .with_time(KEEPALIVE_IDLE)
+        .with_interval(KEEPALIVE_INTERVAL)
+        .with_retries(KEEPALIVE_RETRIES);
+    SockRef::from(stream).set_tcp_keepalive(&keepalive)?;
+    stream.set_nodelay(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every client socket gets the keepalive that frees a vanished peer's ID in about two
+    /// minutes, whatever the system's defaults (Linux: two hours of silence before any probe).
+    #[test]
+    fn client_sockets_probe_a_silent_peer() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding loopback");
+        let _peer = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (stream, _) = listener.accept().unwrap();
+        configure_socket(&stream, &Config::default()).expect("configuring the socket");
+        let socket = SockRef::from(&stream);
+        assert!(socket.keepalive().unwrap());
+        assert_eq!(socket.tcp_keepalive_time().unwrap(), KEEPALIVE_IDLE);
+        assert_eq!(socket.tcp_keepalive_interval().unwrap(), KEEPALIVE_INTERVAL);
+        assert_eq!(socket.tcp_keepalive_retries().unwrap(), KEEPALIVE_RETRIES);
+        assert!(socket.tcp_nodelay().unwrap());
+    }
+}
