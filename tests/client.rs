@@ -211,10 +211,10 @@ fn a_rejected_id_flag_is_asked_again_on_the_same_connection() {
     omar.expect("User Sarah joined the chat");
 }
 
-/// When the server goes away, the client passes on the server's last words, says it is
-/// disconnected, and exits 1 even though its input is still open.
+/// When the server shuts down, a piped client passes on the server's last words and ends
+/// cleanly (exit 0), even though its input is still open: the server said goodbye.
 #[test]
-fn server_shutdown_prints_disconnected_and_exits_1() {
+fn server_shutdown_is_a_clean_end_with_exit_0() {
     let server = common::start_server();
     let ahmed = ClientProcess::connect(server.local_addr(), &["--id", "Ahmed"]);
     ahmed.expect("Enter your ID:");
@@ -222,6 +222,21 @@ fn server_shutdown_prints_disconnected_and_exits_1() {
 
     server.shutdown();
     ahmed.expect(protocol::SHUTTING_DOWN);
+    // `expect_exit` fails on any further line, so no `Disconnected` follows the goodbye.
+    assert_eq!(ahmed.expect_exit(0), "", "nothing on stderr");
+}
+
+/// When the server goes away without a word (killed), the client says it is disconnected and
+/// exits 1.
+#[test]
+fn a_server_that_vanishes_prints_disconnected_and_exits_1() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let addr = listener.local_addr().expect("a bound address");
+    let ahmed = ClientProcess::connect(addr, &[]);
+    let (peer, _) = listener.accept().expect("the client connects");
+    writeln!(&peer, "Enter your ID:").expect("the prompt is sent");
+    ahmed.expect("Enter your ID:");
+    drop(peer);
     ahmed.expect("** Disconnected from server **");
     ahmed.expect_exit(1);
 }
@@ -309,8 +324,7 @@ fn color_always_paints_system_lines_blue_and_messages_yellow() {
 
     server.shutdown();
     ahmed.expect("\x1b[34m** Server is shutting down **\x1b[0m");
-    ahmed.expect("\x1b[34m** Disconnected from server **\x1b[0m");
-    ahmed.expect_exit(1);
+    ahmed.expect_exit(0);
 }
 
 /// `--color never`, and the default in a pipe even without `NO_COLOR`, print no escape code at all.
@@ -334,7 +348,6 @@ fn color_never_and_a_pipe_emit_no_escape_codes() {
     server.shutdown();
     for client in [never, default] {
         client.expect(protocol::SHUTTING_DOWN);
-        client.expect("** Disconnected from server **");
-        client.expect_exit(1);
+        client.expect_exit(0);
     }
 }

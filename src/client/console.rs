@@ -21,11 +21,11 @@ pub enum Ending {
     /// The user typed `/quit`, ended the input, or pressed Ctrl-C or Ctrl-D on an empty line, and
     /// the server then closed the connection.
     Left,
-    /// In a terminal: the server said it was shutting down, and closed the connection. A clean
-    /// end, like leaving (exit code 0).
+    /// The server said it was shutting down, and closed the connection. A clean end, like
+    /// leaving (exit code 0), in a terminal and in a pipe alike.
     ServerStopped,
-    /// The server closed the connection (or it broke) while the user was still in the chat. In a
-    /// pipe this includes a server shutdown, as it always has.
+    /// The server closed the connection (or it broke) without a word, while the user was still in
+    /// the chat.
     Disconnected,
 }
 
@@ -50,6 +50,8 @@ pub struct Console {
     auto_id: Option<String>,
     /// The server's shutdown notice, held back in a terminal to be the last line shown.
     farewell: Option<String>,
+    /// The server said it was shutting down (in a pipe, where its notice is printed at once).
+    stopped: bool,
 }
 
 impl Console {
@@ -60,6 +62,7 @@ impl Console {
             phase: Phase::ChoosingId,
             auto_id,
             farewell: None,
+            stopped: false,
         }
     }
 
@@ -70,6 +73,7 @@ impl Console {
         let painted = self.paint(render::classify(line), line);
         if self.mode == Mode::Plain {
             self.auto_id = None;
+            self.stopped |= line == protocol::SHUTTING_DOWN;
             return vec![Shown::Line(painted)];
         }
         let mut shown: Vec<Shown> = self.farewell.take().map(Shown::Line).into_iter().collect();
@@ -97,7 +101,7 @@ impl Console {
         let farewell = self.farewell.take();
         if left {
             (Ending::Left, farewell)
-        } else if farewell.is_some() {
+        } else if farewell.is_some() || self.stopped {
             (Ending::ServerStopped, farewell)
         } else {
             (Ending::Disconnected, Some(self.notice(DISCONNECTED)))
@@ -137,14 +141,16 @@ mod tests {
             plain.server_line("** No other users in chat **"),
             [line("** No other users in chat **")]
         );
+        let mut vanished = Console::new(Mode::Plain, false, None);
+        assert_eq!(
+            vanished.connection_ended(false),
+            (Ending::Disconnected, Some(DISCONNECTED.to_string()))
+        );
         assert_eq!(
             plain.server_line(protocol::SHUTTING_DOWN),
             [line(protocol::SHUTTING_DOWN)]
         );
-        assert_eq!(
-            plain.connection_ended(false),
-            (Ending::Disconnected, Some(DISCONNECTED.to_string()))
-        );
+        assert_eq!(plain.connection_ended(false), (Ending::ServerStopped, None));
     }
 
     #[test]

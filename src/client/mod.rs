@@ -22,8 +22,8 @@
 //! thread marks the client as leaving, then shuts down its half of the socket; the server sees
 //! the end of the stream, says goodbye to the others and closes; the receiver prints whatever
 //! still arrives and, at the end of the stream, finds the mark and reports [`Ending::Left`]. An
-//! end of stream without the mark is [`Ending::Disconnected`], or in a terminal, after the
-//! server's shutdown notice, [`Ending::ServerStopped`]. `/quit` itself is not forwarded: to the
+//! end of stream without the mark is [`Ending::Disconnected`], or, after the server's shutdown
+//! notice, [`Ending::ServerStopped`]. `/quit` itself is not forwarded: to the
 //! server, the end of the stream means the same, and it is the one signal that also works while
 //! the user is still choosing an ID.
 //!
