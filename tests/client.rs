@@ -4,130 +4,31 @@
 
 mod common;
 
-use common::{Client, LINE_TIMEOUT};
-use crossbeam_channel::{Receiver, RecvTimeoutError};
+use common::Client;
+use common::program::Program;
 use realtime_chat::id::IdRejection;
 use realtime_chat::protocol;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::Command;
 use std::thread;
 
-/// A running `client` binary. Dropping it kills and reaps the process, so a failed assertion
-/// never leaves a client behind.
-struct ClientProcess {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    /// Each line of the binary's standard output, without its newline; disconnected once the
-    /// process has closed its standard output (that is, exited).
-    stdout: Receiver<String>,
-    /// The whole of standard error, sent once it is closed.
-    stderr: Receiver<String>,
+/// The real `client` binary with `args`, and `NO_COLOR` set to `no_color` (or unset).
+fn client(args: &[&str], no_color: Option<&str>) -> Program {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_client"));
+    command.args(args).env_remove("NO_COLOR");
+    if let Some(value) = no_color {
+        command.env("NO_COLOR", value);
+    }
+    Program::start(&mut command)
 }
 
-impl ClientProcess {
-    fn start(args: &[&str], no_color: Option<&str>) -> ClientProcess {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_client"));
-        command
-            .args(args)
-            .env_remove("NO_COLOR")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        if let Some(value) = no_color {
-            command.env("NO_COLOR", value);
-        }
-        let mut child = command.spawn().expect("the client binary starts");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let stderr = child.stderr.take().expect("stderr is piped");
-        ClientProcess {
-            stdin: child.stdin.take(),
-            child,
-            stdout: forward_lines(stdout),
-            stderr: forward_all(stderr),
-        }
-    }
-
-    /// A client on `addr` with extra arguments.
-    fn connect(addr: SocketAddr, extra: &[&str]) -> ClientProcess {
-        let addr = addr.to_string();
-        let mut args = vec!["--addr", addr.as_str()];
-        args.extend_from_slice(extra);
-        ClientProcess::start(&args, None)
-    }
-
-    fn type_line(&mut self, line: &str) {
-        let stdin = self.stdin.as_mut().expect("standard input is still open");
-        stdin
-            .write_all(format!("{line}\n").as_bytes())
-            .expect("writing to the client's standard input");
-    }
-
-    /// Ends standard input, as the end of a script or Ctrl-D does.
-    fn close_stdin(&mut self) {
-        self.stdin = None;
-    }
-
-    fn read_line(&self) -> String {
-        match self.stdout.recv_timeout(LINE_TIMEOUT) {
-            Ok(line) => line,
-            Err(RecvTimeoutError::Timeout) => panic!("no line from the client in {LINE_TIMEOUT:?}"),
-            Err(RecvTimeoutError::Disconnected) => panic!("the client exited instead of printing"),
-        }
-    }
-
-    fn expect(&self, line: &str) {
-        assert_eq!(self.read_line(), line);
-    }
-
-    /// Asserts that the client prints nothing more, exits with `code`, and returns its stderr.
-    fn expect_exit(mut self, code: i32) -> String {
-        match self.stdout.recv_timeout(LINE_TIMEOUT) {
-            Err(RecvTimeoutError::Disconnected) => {}
-            Ok(line) => panic!("expected the client to exit, got the line {line:?}"),
-            Err(RecvTimeoutError::Timeout) => panic!("the client did not exit in {LINE_TIMEOUT:?}"),
-        }
-        let status = self.child.wait().expect("reaping the client");
-        assert_eq!(status.code(), Some(code), "exit status");
-        self.stderr
-            .recv_timeout(LINE_TIMEOUT)
-            .expect("the client's stderr closes when it exits")
-    }
-}
-
-impl Drop for ClientProcess {
-    fn drop(&mut self) {
-        // NOTE: ignoring errors: the process has usually exited already.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn forward_lines(output: impl Read + Send + 'static) -> Receiver<String> {
-    let (lines, receiver) = crossbeam_channel::unbounded();
-    thread::spawn(move || {
-        let mut reader = BufReader::new(output);
-        let mut buf = Vec::new();
-        while reader.read_until(b'\n', &mut buf).is_ok_and(|n| n > 0) {
-            let line = String::from_utf8_lossy(&buf);
-            let line = line.strip_suffix('\n').unwrap_or(&line).to_string();
-            if lines.send(line).is_err() {
-                return;
-            }
-            buf.clear();
-        }
-    });
-    receiver
-}
-
-fn forward_all(mut output: impl Read + Send + 'static) -> Receiver<String> {
-    let (all, receiver) = crossbeam_channel::bounded(1);
-    thread::spawn(move || {
-        let mut text = String::new();
-        let _ = output.read_to_string(&mut text);
-        let _ = all.send(text);
-    });
-    receiver
+/// A client on `addr` with extra arguments.
+fn client_on(addr: SocketAddr, extra: &[&str]) -> Program {
+    let addr = addr.to_string();
+    let mut args = vec!["--addr", addr.as_str()];
+    args.extend_from_slice(extra);
+    client(&args, None)
 }
 
 /// A piped client shows the server's dialogue as it is: a rejected ID, the reason and a new
@@ -137,7 +38,7 @@ fn forward_all(mut output: impl Read + Send + 'static) -> Receiver<String> {
 fn piped_client_retries_rejected_ids_chats_and_leaves_at_end_of_input() {
     let server = common::start_server();
     let (mut omar, _) = Client::join(server.local_addr(), "Omar");
-    let mut ahmed = ClientProcess::connect(server.local_addr(), &[]);
+    let mut ahmed = client_on(server.local_addr(), &[]);
 
     ahmed.expect("Enter your ID:");
     ahmed.type_line("bad id");
@@ -166,7 +67,7 @@ fn piped_client_retries_rejected_ids_chats_and_leaves_at_end_of_input() {
 fn a_script_written_in_one_go_runs_to_its_end() {
     let server = common::start_server();
     let (mut omar, _) = Client::join(server.local_addr(), "Omar");
-    let mut ahmed = ClientProcess::connect(server.local_addr(), &[]);
+    let mut ahmed = client_on(server.local_addr(), &[]);
     ahmed.type_line("Ahmed\nhi\n/users\nbye");
     ahmed.close_stdin();
 
@@ -186,7 +87,7 @@ fn a_script_written_in_one_go_runs_to_its_end() {
 fn id_flag_answers_the_first_prompt_and_quit_exits_0() {
     let server = common::start_server();
     let (mut omar, _) = Client::join(server.local_addr(), "Omar");
-    let mut ahmed = ClientProcess::connect(server.local_addr(), &["--id", "Ahmed"]);
+    let mut ahmed = client_on(server.local_addr(), &["--id", "Ahmed"]);
     ahmed.expect("Enter your ID:");
     ahmed.expect("** Current users in chat: Omar **");
     omar.expect("User Ahmed joined the chat");
@@ -202,7 +103,7 @@ fn id_flag_answers_the_first_prompt_and_quit_exits_0() {
 fn a_rejected_id_flag_is_asked_again_on_the_same_connection() {
     let server = common::start_server();
     let (mut omar, _) = Client::join(server.local_addr(), "Omar");
-    let mut client = ClientProcess::connect(server.local_addr(), &["--id", "OMAR"]);
+    let mut client = client_on(server.local_addr(), &["--id", "OMAR"]);
     client.expect("Enter your ID:");
     client.expect("ID 'Omar' is already taken");
     client.expect("Enter your ID:");
@@ -216,7 +117,7 @@ fn a_rejected_id_flag_is_asked_again_on_the_same_connection() {
 #[test]
 fn server_shutdown_is_a_clean_end_with_exit_0() {
     let server = common::start_server();
-    let ahmed = ClientProcess::connect(server.local_addr(), &["--id", "Ahmed"]);
+    let ahmed = client_on(server.local_addr(), &["--id", "Ahmed"]);
     ahmed.expect("Enter your ID:");
     ahmed.expect("** No other users in chat **");
 
@@ -232,7 +133,7 @@ fn server_shutdown_is_a_clean_end_with_exit_0() {
 fn a_server_that_vanishes_prints_disconnected_and_exits_1() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let addr = listener.local_addr().expect("a bound address");
-    let ahmed = ClientProcess::connect(addr, &[]);
+    let ahmed = client_on(addr, &[]);
     let (peer, _) = listener.accept().expect("the client connects");
     writeln!(&peer, "Enter your ID:").expect("the prompt is sent");
     ahmed.expect("Enter your ID:");
@@ -267,7 +168,7 @@ fn the_longest_user_list_a_full_room_can_send_is_shown() {
                 .expect("writing to the client");
         }
     });
-    let client = ClientProcess::connect(addr, &["--id", "Ahmed"]);
+    let client = client_on(addr, &["--id", "Ahmed"]);
     client.expect("Enter your ID:");
     client.expect(&list);
     server.join().expect("the stand-in server");
@@ -283,7 +184,7 @@ fn nothing_listening_prints_one_line_and_exits_2() {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         listener.local_addr().expect("a bound address")
     };
-    let client = ClientProcess::connect(addr, &[]);
+    let client = client_on(addr, &[]);
     assert_eq!(
         client.expect_exit(2),
         format!(
@@ -296,7 +197,7 @@ fn nothing_listening_prints_one_line_and_exits_2() {
 /// and points at `--help`.
 #[test]
 fn a_bad_flag_exits_2_with_a_hint() {
-    let client = ClientProcess::start(&["--color", "blue"], None);
+    let client = client(&["--color", "blue"], None);
     assert_eq!(
         client.expect_exit(2),
         "client: invalid value 'blue' for '--color <COLOR>'; possible values: auto, always, \
@@ -312,7 +213,7 @@ fn color_always_paints_system_lines_blue_and_messages_yellow() {
     let server = common::start_server();
     let (mut omar, _) = Client::join(server.local_addr(), "Omar");
     let addr = server.local_addr().to_string();
-    let ahmed = ClientProcess::start(
+    let ahmed = client(
         &["--addr", &addr, "--id", "Ahmed", "--color", "always"],
         Some("1"),
     );
@@ -332,11 +233,11 @@ fn color_always_paints_system_lines_blue_and_messages_yellow() {
 fn color_never_and_a_pipe_emit_no_escape_codes() {
     let server = common::start_server();
     let (mut omar, _) = Client::join(server.local_addr(), "Omar");
-    let never = ClientProcess::connect(server.local_addr(), &["--id", "Ahmed", "--color", "never"]);
+    let never = client_on(server.local_addr(), &["--id", "Ahmed", "--color", "never"]);
     never.expect("Enter your ID:");
     never.expect("** Current users in chat: Omar **");
     omar.expect("User Ahmed joined the chat");
-    let default = ClientProcess::connect(server.local_addr(), &["--id", "Sarah"]);
+    let default = client_on(server.local_addr(), &["--id", "Sarah"]);
     default.expect("Enter your ID:");
     default.expect("** Current users in chat: Omar, Ahmed **");
     never.expect("User Sarah joined the chat");

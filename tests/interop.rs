@@ -11,15 +11,13 @@ mod common;
 #[path = "common/go_original.rs"]
 mod go_original;
 
-use common::{Client, LINE_TIMEOUT};
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use common::Client;
+use common::program::Program;
 use go_original::{go_original, run_go_tool};
 use realtime_chat::protocol::{self, log};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::thread;
+use std::process::Command;
 
 /// The Go client's prompt, as its text reads once the colour codes are gone.
 const GO_PROMPT: &str = "[you] > ";
@@ -35,7 +33,7 @@ fn the_rust_client_chats_on_the_go_server() {
     assert_eq!(alone, "** Current users in chat:  **");
     server.expect(&log::joined("Omar"));
 
-    let mut ahmed = Process::start(Command::new(env!("CARGO_BIN_EXE_client")).args([
+    let mut ahmed = Program::start(Command::new(env!("CARGO_BIN_EXE_client")).args([
         "--addr",
         &addr.to_string(),
         "--id",
@@ -66,17 +64,17 @@ fn the_go_client_chats_on_the_rust_server() {
     let (mut omar, _) = Client::join(server.local_addr(), "Omar");
 
     let mut ahmed =
-        Process::start(Command::new(&go.client).args(["-addr", &server.local_addr().to_string()]));
-    ahmed.expect_shown(protocol::ID_PROMPT);
+        Program::start(Command::new(&go.client).args(["-addr", &server.local_addr().to_string()]));
+    expect_shown(&ahmed, protocol::ID_PROMPT);
     ahmed.type_line("Ahmed");
-    ahmed.expect_shown(&protocol::current_users_line(&["Omar"]));
+    expect_shown(&ahmed, &protocol::current_users_line(&["Omar"]));
     omar.expect(&protocol::joined_line("Ahmed"));
 
     ahmed.type_line("Hello!");
     omar.expect(&protocol::chat_line("Ahmed", "Hello!"));
     omar.send("Hi Ahmed!");
     let yellow = "\x1b[33m";
-    let raw = ahmed.expect_shown(&protocol::chat_line("Omar", "Hi Ahmed!"));
+    let raw = expect_shown(&ahmed, &protocol::chat_line("Omar", "Hi Ahmed!"));
     assert!(
         raw.contains(yellow),
         "another user's message is yellow: {raw:?}"
@@ -112,13 +110,13 @@ fn the_go_original_is_gofmt_and_vet_clean() {
 /// Starts the Go server on a free port and waits for its banner. The port is found by binding
 /// port 0 and letting it go, so another test may take it first; then the server says so and
 /// exits, and another port is tried.
-fn start_go_server(binary: &Path) -> (Process, SocketAddr) {
+fn start_go_server(binary: &Path) -> (Program, SocketAddr) {
     for _ in 0..5 {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("the system has a free port")
             .port();
-        let server = Process::start(Command::new(binary).args(["-port", &port.to_string()]));
+        let server = Program::start(Command::new(binary).args(["-port", &port.to_string()]));
         let banner = server.read_line();
         if banner == log::running(port) {
             return (server, SocketAddr::from(([127, 0, 0, 1], port)));
@@ -131,103 +129,12 @@ fn start_go_server(binary: &Path) -> (Process, SocketAddr) {
     panic!("the Go server found no free port in 5 tries");
 }
 
-/// A running program with piped standard streams. Dropping it kills and reaps the process, so a
-/// failed assertion never leaves one behind.
-struct Process {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    /// Each line of standard output and of standard error (so an error message shows up in a
-    /// failed assertion), without its newline; disconnected once the process has closed both.
-    output: Receiver<String>,
-}
-
-impl Process {
-    fn start(command: &mut Command) -> Process {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
-        let (lines, output) = crossbeam_channel::unbounded();
-        forward_lines(child.stdout.take().expect("stdout is piped"), lines.clone());
-        forward_lines(child.stderr.take().expect("stderr is piped"), lines);
-        Process {
-            stdin: child.stdin.take(),
-            child,
-            output,
-        }
-    }
-
-    fn type_line(&mut self, line: &str) {
-        let stdin = self.stdin.as_mut().expect("standard input is still open");
-        stdin
-            .write_all(format!("{line}\n").as_bytes())
-            .expect("writing to the program's standard input");
-    }
-
-    /// Ends standard input, as the end of a script or Ctrl-D does.
-    fn close_stdin(&mut self) {
-        self.stdin = None;
-    }
-
-    fn read_line(&self) -> String {
-        match self.output.recv_timeout(LINE_TIMEOUT) {
-            Ok(line) => line,
-            Err(RecvTimeoutError::Timeout) => {
-                panic!("no line from the program in {LINE_TIMEOUT:?}")
-            }
-            Err(RecvTimeoutError::Disconnected) => panic!("the program exited instead of printing"),
-        }
-    }
-
-    fn expect(&self, line: &str) {
-        assert_eq!(self.read_line(), line);
-    }
-
-    /// Expects the next line to show `text` once the Go client's colours and prompt are gone,
-    /// and returns the line as it was printed.
-    fn expect_shown(&self, text: &str) -> String {
-        let raw = self.read_line();
-        assert_eq!(shown(&raw), text, "printed as {raw:?}");
-        raw
-    }
-
-    /// Waits for the program to exit; returns what it printed meanwhile and its exit code.
-    fn finish(mut self) -> (Vec<String>, Option<i32>) {
-        let mut rest = Vec::new();
-        loop {
-            match self.output.recv_timeout(LINE_TIMEOUT) {
-                Ok(line) => rest.push(line),
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => panic!("still running after {LINE_TIMEOUT:?}"),
-            }
-        }
-        let status = self.child.wait().expect("reaping the program");
-        (rest, status.code())
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        // NOTE: ignoring errors: the process has usually exited already.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn forward_lines(output: impl Read + Send + 'static, lines: Sender<String>) {
-    thread::spawn(move || {
-        let mut reader = BufReader::new(output);
-        let mut buf = Vec::new();
-        while reader.read_until(b'\n', &mut buf).is_ok_and(|n| n > 0) {
-            let line = String::from_utf8_lossy(&buf);
-            if lines.send(line.trim_end_matches('\n').to_string()).is_err() {
-                return;
-            }
-            buf.clear();
-        }
-    });
+/// Expects the next line to show `text` once the Go client's colours and prompt are gone, and
+/// returns the line as it was printed.
+fn expect_shown(program: &Program, text: &str) -> String {
+    let raw = program.read_line();
+    assert_eq!(shown(&raw), text, "printed as {raw:?}");
+    raw
 }
 
 /// What a terminal shows of one line of the Go client's output: it draws each server line over

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // Each test file uses its own part of these helpers.
 
+pub mod program;
+
 use realtime_chat::logger::LogSink;
 use realtime_chat::{Config, Server};
 use socket2::{Domain, Socket, Type};
