@@ -76,9 +76,10 @@ pub fn one_line(rendered: &str) -> String {
                 .or_else(|| line.strip_prefix('[')?.strip_suffix(']'))
         })
         .collect();
-    match tips.is_empty() {
-        true => format!("{message} (see --help)"),
-        false => format!("{message}; {} (see --help)", tips.join("; ")),
+    if tips.is_empty() {
+        format!("{message} (see --help)")
+    } else {
+        format!("{message}; {} (see --help)", tips.join("; "))
     }
 }
 

@@ -5,19 +5,11 @@ mod common;
 
 use common::{Client, omar_and_ahmed, start_server_with, test_config};
 use realtime_chat::Config;
-use socket2::SockRef;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
-
-/// Shrinks a socket's receive buffer so a client that never reads backs up quickly.
-fn shrink_receive_buffer(client: &Client) {
-    SockRef::from(&client.stream)
-        .set_recv_buffer_size(4096)
-        .expect("setsockopt(SO_RCVBUF)");
-}
 
 /// A client that stops reading is dropped (its backlog overflows, or the write timeout passes
 /// with nothing taken), announced as left exactly once; the healthy client loses nothing, in
@@ -35,7 +27,7 @@ fn a_client_that_never_reads_is_dropped_and_nothing_else_is_lost() {
     let (mut reader, _) = Client::join(addr, "reader");
     let mut talker = Client::join_seen_by(addr, "talker", &mut [&mut reader]);
     let stalled = Client::join_seen_by(addr, "stalled", &mut [&mut reader, &mut talker]);
-    shrink_receive_buffer(&stalled);
+    stalled.shrink_receive_buffer();
 
     let dropped = Arc::new(AtomicBool::new(false));
     let started = Instant::now();

@@ -6,7 +6,6 @@ mod common;
 
 use common::{Client, start_server_with, test_config};
 use realtime_chat::Config;
-use socket2::SockRef;
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,7 +29,8 @@ fn number(line: &str) -> usize {
 /// The most bytes the kernel can hold for one connection that is not read: the server's send
 /// buffer at its largest (`tcp_wmem`'s maximum, which autotuning may reach) plus the client's
 /// receive buffer, which does not grow while the client reads nothing (`tcp_rmem`'s default;
-/// [`stall`] shrinks it further). Anything sent beyond this waits in the server's send queue.
+/// `Client::shrink_receive_buffer` shrinks it further). Anything sent beyond this waits in the
+/// server's send queue.
 fn kernel_capacity() -> usize {
     let field = |file: &str, index: usize| -> usize {
         let path = format!("/proc/sys/net/ipv4/{file}");
@@ -38,13 +38,6 @@ fn kernel_capacity() -> usize {
         text.split_whitespace().nth(index).unwrap().parse().unwrap()
     };
     field("tcp_wmem", 2) + field("tcp_rmem", 1) + 64 * 1024
-}
-
-/// Shrinks a client's receive buffer, so that not reading backs up quickly.
-fn stall(client: &Client) {
-    SockRef::from(&client.stream)
-        .set_recv_buffer_size(4096)
-        .expect("setsockopt(SO_RCVBUF)");
 }
 
 /// Reads `count` talker messages and asserts they are 0, 1, 2, ... in order, each once.
@@ -75,7 +68,7 @@ fn a_healthy_reader_keeps_receiving_while_others_are_stalled() {
     let mut late = Client::join_seen_by(addr, "late", &mut [&mut reader, &mut talker]);
     // `late` keeps its normal receive buffer: shrunk, it would catch up later at one small window
     // per delayed ACK, minutes for these megabytes.
-    stall(&gone);
+    gone.shrink_receive_buffer();
 
     let count = kernel_capacity() / 1000 + 2000;
     let sender = thread::spawn(move || {
@@ -109,7 +102,7 @@ fn a_member_whose_queue_overflows_is_dropped_at_once() {
     let (mut reader, _) = Client::join(addr, "reader");
     let mut talker = Client::join_seen_by(addr, "talker", &mut [&mut reader]);
     let stalled = Client::join_seen_by(addr, "stalled", &mut [&mut reader, &mut talker]);
-    stall(&stalled);
+    stalled.shrink_receive_buffer();
 
     let dropped = Arc::new(AtomicBool::new(false));
     let sender = thread::spawn({

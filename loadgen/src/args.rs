@@ -142,13 +142,10 @@ impl Cli {
         if self.free_port {
             return Ok(Command::FreePort);
         }
-        let Some(options) = self.run else {
-            return Err(
-                "nothing to do: give a scenario (--addr, --clients, --senders, --messages), \
-                        --table or --free-port (see --help)"
-                    .to_string(),
-            );
-        };
+        // clap requires every scenario option when neither --table nor --free-port is given.
+        let options = self
+            .run
+            .expect("clap requires a scenario without --table or --free-port");
         if options.senders > options.clients {
             return Err(format!(
                 "--senders {} is more than --clients {}: senders are some of the clients",
@@ -161,9 +158,10 @@ impl Cli {
 
 /// A load generator aimed at someone else's machine is a denial of service, so only loopback.
 fn loopback(addr: &str) -> Result<String, String> {
-    match addr.starts_with("127.0.0.1:") || addr.starts_with("localhost:") {
-        true => Ok(addr.to_string()),
-        false => Err("loadgen only talks to 127.0.0.1 or localhost".to_string()),
+    if addr.starts_with("127.0.0.1:") || addr.starts_with("localhost:") {
+        Ok(addr.to_string())
+    } else {
+        Err("loadgen only talks to 127.0.0.1 or localhost".to_string())
     }
 }
 

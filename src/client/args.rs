@@ -80,9 +80,10 @@ impl Default for Options {
 /// The ID's rules are the server's to enforce (it explains a rejection better than we could); the
 /// client only refuses what would not even be one line on the wire.
 fn single_line(value: &str) -> Result<String, String> {
-    match value.contains(['\n', '\r']) {
-        true => Err("an ID must be a single line".to_string()),
-        false => Ok(value.to_string()),
+    if value.contains(['\n', '\r']) {
+        Err("an ID must be a single line".to_string())
+    } else {
+        Ok(value.to_string())
     }
 }
 

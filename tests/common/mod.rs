@@ -106,6 +106,14 @@ impl Client {
         client
     }
 
+    /// Shrinks this client's socket receive buffer to 4 KiB, so that a client that stops reading
+    /// backs up after a few lines instead of megabytes.
+    pub fn shrink_receive_buffer(&self) {
+        socket2::SockRef::from(&self.stream)
+            .set_recv_buffer_size(4096)
+            .expect("setsockopt(SO_RCVBUF)");
+    }
+
     pub fn send(&mut self, line: &str) {
         self.send_raw(format!("{line}\n").as_bytes());
     }
