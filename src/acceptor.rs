@@ -5,11 +5,12 @@
 //! original accepts everyone; here the room may refuse a connection (`--max-clients`,
 //! `--max-per-address`), and each client thread is named after its peer and runs on a small stack.
 
+use crate::admission::Refusal;
 use crate::broadcaster::Event;
 use crate::config::Config;
 use crate::logger::Log;
 use crate::protocol;
-use crate::room::{Refusal, SharedRoom};
+use crate::room::SharedRoom;
 use crate::session::{self, Session};
 use crate::trace::Trace;
 use crossbeam_channel::Sender;
@@ -89,7 +90,10 @@ fn admit(
         return; // The peer hung up already.
     }
     let stream = Arc::new(stream);
-    let admitted = room.lock().admit(Arc::clone(&stream), peer.ip(), config);
+    let admitted = room
+        .lock()
+        .admission
+        .admit(Arc::clone(&stream), peer.ip(), config);
     let connection = match admitted {
         Ok(connection) => connection,
         Err(refusal) => return refuse(&stream, &refusal, config),
@@ -111,7 +115,7 @@ fn admit(
         log.error(format!(
             "[SERVER] cannot start a thread for {peer}: {error}; closing it"
         ));
-        room.lock().release(connection);
+        room.lock().admission.release(connection);
     }
 }
 

@@ -137,7 +137,7 @@ fn shut_down(room: &SharedRoom, queues: &mut SendQueues, limits: Limits) {
         }
         thread::sleep(RETRY_TICK);
     }
-    room.lock().close_all();
+    room.lock().admission.close_all();
 }
 
 /// What one batch of events asks the broadcaster to do once the lock is released.

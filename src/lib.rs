@@ -16,7 +16,9 @@
 //! - [`pacing`]: the token bucket that slows a flooding client down without cutting it off.
 //! - [`protocol`]: every line on the wire, and the rules for commands and bad bytes.
 //! - [`id`]: which IDs may join, and when two IDs look alike.
-//! - [`room`]: the connections and users behind the mutex.
+//! - [`room`]: the users behind the mutex, and their IDs.
+//! - [`admission`]: which connections the room takes, in all and per address.
+//! - [`outbox`]: the bytes each user is owed from one batch, filled under the lock.
 //! - [`broadcaster`]: the one thread that writes to joined clients.
 //! - [`send_queue`]: each joined client's queue of bytes not yet sent, sent without waiting.
 //! - [`buffer_pool`]: emptied send buffers, kept for the next batch.
@@ -25,6 +27,7 @@
 //! - [`client`]: the terminal client: its threads, the line editor, the colours.
 
 pub mod acceptor;
+pub mod admission;
 pub mod broadcaster;
 pub mod buffer_pool;
 pub mod cli;
@@ -34,6 +37,7 @@ pub mod id;
 pub mod interrupt;
 pub mod line_reader;
 pub mod logger;
+pub mod outbox;
 pub mod pacing;
 pub mod protocol;
 pub mod room;

@@ -4,9 +4,13 @@
 //! goroutine from touching the map without taking `mu`; here the map lives *inside* the mutex
 //! ([`SharedRoom`]), so the only way to reach it is through the guard that `lock()` returns.
 //!
+//! Three concerns share the one lock, each in its own file: who may connect
+//! ([`crate::admission`]), who is a member under which ID (this file), and the bytes each member is
+//! owed from the current batch ([`crate::outbox`]).
+//!
 //! Who locks it, and for what:
 //! - the acceptor, to count and register a new connection, in all and per address
-//!   ([`Room::admit`]);
+//!   ([`crate::admission::Admission::admit`]);
 //! - a client thread, to claim its ID ([`Room::claim`]) and, when it ends, to free its slot;
 //! - the broadcaster, to turn a batch of events into the bytes each user must receive.
 //!
@@ -48,20 +52,18 @@
 //! ([`Room::take_deliveries`]), unlocks, then sends them without waiting (see
 //! [`crate::send_queue`]). So not even a slow socket delays a join, a leave or an ID check.
 
+use crate::admission::Admission;
 use crate::buffer_pool::BufferPool;
-use crate::config::Config;
 use crate::id::{self, IdRejection};
+use crate::outbox::Outboxes;
 use crate::protocol;
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap};
-use std::net::{IpAddr, Shutdown, TcpStream};
+use std::net::TcpStream;
 use std::sync::Arc;
 
 /// The room as every thread holds it.
 pub type SharedRoom = Arc<Mutex<Room>>;
-
-/// Names one accepted connection, from accept until its thread ends.
-pub type ConnectionId = u64;
 
 /// Names one user from claiming an ID until leaving.
 pub type MemberId = u64;
@@ -78,22 +80,6 @@ pub struct Member {
     outbox: Vec<u8>,
 }
 
-/// Why [`Room::admit`] turned a connection away.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// `--max-clients` connections are open.
-    Full,
-    /// `--max-per-address` connections are open from the newcomer's address.
-    TooManyFromAddress,
-}
-
-/// One accepted connection, as the room keeps it.
-struct Connection {
-    stream: Arc<TcpStream>,
-    /// The address it counts against, or `None` when its address is exempt.
-    counted_as: Option<IpAddr>,
-}
-
 /// Bytes owed to one member, taken out of the room so they can be written without the lock.
 pub struct Delivery {
     pub member: MemberId,
@@ -103,12 +89,8 @@ pub struct Delivery {
 
 #[derive(Default)]
 pub struct Room {
-    /// Every accepted connection, joined or not: its count is what `--max-clients` limits, and at
-    /// shutdown every one of them is closed.
-    connections: HashMap<ConnectionId, Connection>,
-    /// Open connections per counted address, for `--max-per-address`. An address leaves the map
-    /// with its last connection, so the map never holds more entries than there are connections.
-    per_address: HashMap<IpAddr, usize>,
+    /// Every open connection, joined or not, counted in all and per address.
+    pub admission: Admission,
     /// Every member, announced or not.
     members: HashMap<MemberId, Member>,
     /// The announced members, in the order the broadcaster announced them: the order of every user
@@ -116,58 +98,15 @@ pub struct Room {
     join_order: BTreeMap<u64, MemberId>,
     /// ID key ([`id::key`]) to member, so no two members' IDs look alike.
     ids: HashMap<String, MemberId>,
-    next_connection: ConnectionId,
     next_member: MemberId,
     next_join: u64,
-    /// Bytes waiting in all outboxes together, so the broadcaster can end a batch that grows large.
-    queued_bytes: usize,
-    /// Emptied buffers the broadcaster handed back ([`Room::recycle`]), used for new outboxes.
-    pool: BufferPool,
+    /// What every member's outbox of this batch shares: the byte count and the buffer pool.
+    outboxes: Outboxes,
 }
 
 impl Room {
     pub fn shared() -> SharedRoom {
         Arc::new(Mutex::new(Room::default()))
-    }
-
-    /// Registers a new connection from `peer`, or refuses it when the room is full or `peer`
-    /// already has its share of connections (unless `config` exempts it).
-    pub fn admit(
-        &mut self,
-        stream: Arc<TcpStream>,
-        peer: IpAddr,
-        config: &Config,
-    ) -> Result<ConnectionId, Refusal> {
-        if self.connections.len() >= config.max_clients {
-            return Err(Refusal::Full);
-        }
-        let counted_as = config.counts(peer).then(|| peer.to_canonical());
-        if let Some(address) = counted_as {
-            let open = self.per_address.entry(address).or_default();
-            if *open >= config.max_per_address {
-                return Err(Refusal::TooManyFromAddress);
-            }
-            *open += 1;
-        }
-        self.next_connection += 1;
-        let connection = Connection { stream, counted_as };
-        self.connections.insert(self.next_connection, connection);
-        Ok(self.next_connection)
-    }
-
-    /// Frees a connection's slot, and its address's, when its thread ends.
-    pub fn release(&mut self, connection: ConnectionId) {
-        let Some(gone) = self.connections.remove(&connection) else {
-            return;
-        };
-        if let Some(address) = gone.counted_as
-            && let Some(open) = self.per_address.get_mut(&address)
-        {
-            *open -= 1;
-            if *open == 0 {
-                self.per_address.remove(&address);
-            }
-        }
     }
 
     /// Claims an ID for a new member, who stays silent until [`Room::announce`]. An ID that
@@ -216,7 +155,7 @@ impl Room {
         for key in self.join_order.values() {
             if Some(*key) != except {
                 let member = self.members.get_mut(key).expect("join_order lists members");
-                self.queued_bytes += append_line(&mut member.outbox, line, &mut self.pool);
+                self.outboxes.append(&mut member.outbox, line);
             }
         }
     }
@@ -260,17 +199,17 @@ impl Room {
 
     /// Takes back the buffers the broadcaster has emptied, for the next outboxes.
     pub fn recycle(&mut self, spare: &mut BufferPool) {
-        self.pool.absorb(spare);
+        self.outboxes.recycle(spare);
     }
 
     /// How many bytes wait in all outboxes together.
     pub fn queued_bytes(&self) -> usize {
-        self.queued_bytes
+        self.outboxes.queued_bytes()
     }
 
     /// Takes every member's waiting lines, leaving the outboxes empty.
     pub fn take_deliveries(&mut self) -> Vec<Delivery> {
-        self.queued_bytes = 0;
+        self.outboxes.all_taken();
         self.members
             .iter_mut()
             .filter(|(_, member)| !member.outbox.is_empty())
@@ -282,20 +221,12 @@ impl Room {
             .collect()
     }
 
-    /// Closes every connection, joined or not, so that every client thread's read returns.
-    pub fn close_all(&self) {
-        for connection in self.connections.values() {
-            // NOTE: ignoring errors: a socket the peer already closed needs no closing.
-            let _ = connection.stream.shutdown(Shutdown::Both);
-        }
-    }
-
     fn queue(&mut self, to: MemberId, line: &str) {
         let member = self
             .members
             .get_mut(&to)
             .expect("queue is called for members only");
-        self.queued_bytes += append_line(&mut member.outbox, line, &mut self.pool);
+        self.outboxes.append(&mut member.outbox, line);
     }
 
     fn is_announced(&self, member: MemberId) -> bool {
@@ -318,15 +249,4 @@ impl Member {
     pub fn into_last_words(self) -> Vec<u8> {
         self.outbox
     }
-}
-
-/// Appends `line` and its newline, to a buffer from `pool` if the outbox has none; returns the
-/// bytes added.
-fn append_line(outbox: &mut Vec<u8>, line: &str, pool: &mut BufferPool) -> usize {
-    if outbox.capacity() == 0 {
-        *outbox = pool.take();
-    }
-    outbox.extend_from_slice(line.as_bytes());
-    outbox.push(b'\n');
-    line.len() + 1
 }

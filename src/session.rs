@@ -10,13 +10,14 @@
 //! This thread is also where a flood is slowed (see [`crate::pacing`]): over its rate, a client's
 //! thread waits before reading its next line, so only that client's socket backs up.
 
+use crate::admission::ConnectionId;
 use crate::broadcaster::Event;
 use crate::config::Config;
 use crate::id::{self, IdRejection};
 use crate::line_reader::{self, Line};
 use crate::pacing::{Pace, Pacer};
 use crate::protocol::{self, Request, SENDING_TOO_FAST};
-use crate::room::{ConnectionId, MemberId, SharedRoom};
+use crate::room::{MemberId, SharedRoom};
 use crate::trace::{self, Trace};
 use crossbeam_channel::Sender;
 use std::io::{self, BufReader, Read, Write};
@@ -76,7 +77,7 @@ struct Slot {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.room.lock().release(self.connection);
+        self.room.lock().admission.release(self.connection);
     }
 }
 

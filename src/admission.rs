@@ -1,0 +1,95 @@
+//! Admission: which connections the room takes, counted in all and per address.
+//!
+//! Go counterpart: none. The Go original accepts every connection and lets each hold a goroutine
+//! for as long as it likes; here `--max-clients` bounds the threads and sockets one server holds,
+//! and `--max-per-address` keeps one machine from taking every place in the room.
+//!
+//! It lives inside the [`crate::room::Room`] behind the room's one mutex: the acceptor admits
+//! under that lock, a client thread releases its slot under it, and the broadcaster closes every
+//! connection under it at shutdown.
+
+use crate::config::Config;
+use std::collections::HashMap;
+use std::net::{IpAddr, Shutdown, TcpStream};
+use std::sync::Arc;
+
+/// Names one accepted connection, from accept until its thread ends.
+pub type ConnectionId = u64;
+
+/// Why [`Admission::admit`] turned a connection away.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// `--max-clients` connections are open.
+    Full,
+    /// `--max-per-address` connections are open from the newcomer's address.
+    TooManyFromAddress,
+}
+
+/// One accepted connection, as the room keeps it.
+struct Connection {
+    stream: Arc<TcpStream>,
+    /// The address it counts against, or `None` when its address is exempt.
+    counted_as: Option<IpAddr>,
+}
+
+/// Every open connection, joined or not, and how many each address holds.
+#[derive(Default)]
+pub struct Admission {
+    /// Every accepted connection, joined or not: its count is what `--max-clients` limits, and at
+    /// shutdown every one of them is closed.
+    connections: HashMap<ConnectionId, Connection>,
+    /// Open connections per counted address, for `--max-per-address`. An address leaves the map
+    /// with its last connection, so the map never holds more entries than there are connections.
+    per_address: HashMap<IpAddr, usize>,
+    next_connection: ConnectionId,
+}
+
+impl Admission {
+    /// Registers a new connection from `peer`, or refuses it when the room is full or `peer`
+    /// already has its share of connections (unless `config` exempts it).
+    pub fn admit(
+        &mut self,
+        stream: Arc<TcpStream>,
+        peer: IpAddr,
+        config: &Config,
+    ) -> Result<ConnectionId, Refusal> {
+        if self.connections.len() >= config.max_clients {
+            return Err(Refusal::Full);
+        }
+        let counted_as = config.counts(peer).then(|| peer.to_canonical());
+        if let Some(address) = counted_as {
+            let open = self.per_address.entry(address).or_default();
+            if *open >= config.max_per_address {
+                return Err(Refusal::TooManyFromAddress);
+            }
+            *open += 1;
+        }
+        self.next_connection += 1;
+        let connection = Connection { stream, counted_as };
+        self.connections.insert(self.next_connection, connection);
+        Ok(self.next_connection)
+    }
+
+    /// Frees a connection's slot, and its address's, when its thread ends.
+    pub fn release(&mut self, connection: ConnectionId) {
+        let Some(gone) = self.connections.remove(&connection) else {
+            return;
+        };
+        if let Some(address) = gone.counted_as
+            && let Some(open) = self.per_address.get_mut(&address)
+        {
+            *open -= 1;
+            if *open == 0 {
+                self.per_address.remove(&address);
+            }
+        }
+    }
+
+    /// Closes every connection, joined or not, so that every client thread's read returns.
+    pub fn close_all(&self) {
+        for connection in self.connections.values() {
+            // NOTE: ignoring errors: a socket the peer already closed needs no closing.
+            let _ = connection.stream.shutdown(Shutdown::Both);
+        }
+    }
+}
