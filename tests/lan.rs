@@ -26,15 +26,15 @@ fn a_lan_has_ethernet_segments_and_carries_a_chat() {
 fn only_the_entering_thread_moves() {
     let (go, wait) = mpsc::channel::<()>();
     let bystander = thread::spawn(move || {
-        wait.recv().expect("the test thread says when");
-        lan::loopback_mtu()
+        // An error means the test was skipped, and there is nothing to read.
+        wait.recv().ok().map(|()| lan::loopback_mtu())
     });
     let Some(lan) = lan::enter(lan::ETHERNET_MTU) else {
         return;
     };
     go.send(()).expect("the bystander waits");
     let host_mtu = bystander.join().expect("reading the host's mtu");
-    assert_ne!(host_mtu, lan.mtu, "the host's loopback was changed");
+    assert_ne!(host_mtu, Some(lan.mtu), "the host's loopback was changed");
     let inside = thread::spawn(lan::loopback_mtu)
         .join()
         .expect("reading the mtu");
