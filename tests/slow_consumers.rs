@@ -57,6 +57,9 @@ fn expect_numbered(client: &mut Client, count: usize) {
 fn a_healthy_reader_keeps_receiving_while_others_are_stalled() {
     let server = start_server_with(Config {
         write_timeout: Duration::from_secs(60),
+        // Neither backlog rule may drop `late` while it waits its turn to read, however slow the
+        // machine.
+        soft_timeout: Duration::from_secs(600),
         max_backlog: 64 * 1024 * 1024,
         max_rate: 0, // These tests send at full speed on purpose: no pacing.
         ..test_config()
@@ -86,8 +89,8 @@ fn a_healthy_reader_keeps_receiving_while_others_are_stalled() {
     reader.expect_silence();
 }
 
-/// A client whose queue passes `--max-backlog` is dropped at once, long before its write timeout,
-/// and announced as left exactly once; the healthy reader loses nothing, in order.
+/// A client more than `--max-backlog` behind (the hard limit) is dropped at once, long before its
+/// write timeout, and announced as left exactly once; the healthy reader loses nothing, in order.
 #[test]
 fn a_member_whose_queue_overflows_is_dropped_at_once() {
     let max_backlog = 64 * 1024;
@@ -139,8 +142,9 @@ fn a_member_whose_queue_overflows_is_dropped_at_once() {
     assert_eq!(next, sent, "every message reached the healthy reader");
     assert_eq!(left_notices, 1, "the drop is announced exactly once");
     // The notice's place in the stream: dropped once its backlog passed the limit (plus what the
-    // kernel holds, and a batch in flight), not after the talker had sent far more.
-    let bound = (kernel_capacity() + max_backlog) / 1000 + 256;
+    // kernel holds, the batch that is judged only on the next pass, and a batch in flight), not
+    // after the talker had sent far more.
+    let bound = (kernel_capacity() + max_backlog) / 1000 + 2 * 256;
     assert!(
         before_drop < bound,
         "dropped only after {before_drop} messages"
