@@ -5,6 +5,7 @@
 #![allow(dead_code)] // Each test file uses its own part of these helpers.
 
 pub mod lan;
+pub mod log;
 pub mod program;
 
 use realtime_chat::logger::LogSink;
