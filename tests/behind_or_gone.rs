@@ -64,12 +64,17 @@ impl InOrder {
 /// A reader that is the real `client` binary, with its output piped to the test.
 fn client_binary(addr: SocketAddr, id: &str) -> Program {
     let mut command = Command::new(env!("CARGO_BIN_EXE_client"));
-    command.args(["--addr", &addr.to_string()]).env("NO_COLOR", "1");
+    command
+        .args(["--addr", &addr.to_string()])
+        .env("NO_COLOR", "1");
     let mut program = Program::start(&mut command);
     program.expect("Enter your ID:");
     program.type_line(id);
     let list = program.read_line();
-    assert!(list.starts_with("** "), "{id} expected a user list, got {list:?}");
+    assert!(
+        list.starts_with("** "),
+        "{id} expected a user list, got {list:?}"
+    );
     program
 }
 

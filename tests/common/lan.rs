@@ -109,13 +109,34 @@ impl Laptop {
             tasks: Some(tasks),
             thread: Some(thread),
         };
-        ip(&["link", "add", ROOM_LINK, "type", "veth", "peer", "name", LAPTOP_LINK]);
+        ip(&[
+            "link",
+            "add",
+            ROOM_LINK,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            LAPTOP_LINK,
+        ]);
         ip(&["link", "set", LAPTOP_LINK, "netns", &tid.to_string()]);
-        ip(&["addr", "add", &format!("{ROOM_ADDRESS}/24"), "dev", ROOM_LINK]);
+        ip(&[
+            "addr",
+            "add",
+            &format!("{ROOM_ADDRESS}/24"),
+            "dev",
+            ROOM_LINK,
+        ]);
         ip(&["link", "set", ROOM_LINK, "up"]);
         laptop.run(|| {
             ip(&["link", "set", "lo", "up"]);
-            ip(&["addr", "add", &format!("{LAPTOP_ADDRESS}/24"), "dev", LAPTOP_LINK]);
+            ip(&[
+                "addr",
+                "add",
+                &format!("{LAPTOP_ADDRESS}/24"),
+                "dev",
+                LAPTOP_LINK,
+            ]);
             ip(&["link", "set", LAPTOP_LINK, "up"]);
         });
         laptop
