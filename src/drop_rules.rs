@@ -115,7 +115,7 @@ mod tests {
         soft_backlog: MIB,
         soft_timeout: Duration::from_secs(10),
         max_backlog: 16 * MIB,
-        room_budget: 64 * MIB,
+        room_budget: 32 * MIB,
     };
 
     fn found(progressed: bool, waiting: usize, overdue: usize) -> Judged {

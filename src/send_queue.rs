@@ -286,6 +286,29 @@ mod tests {
         assert!(result.is_ok(), "{result:?}");
     }
 
+    /// The room-wide count, which `--room-budget` is held against, follows every byte: pushed,
+    /// taken by the socket, and forgotten with its member.
+    #[test]
+    fn the_room_wide_count_follows_pushes_sends_and_removals() {
+        let (queue, _peer) = queue_to_a_stalled_peer();
+        let mut queues = SendQueues::default();
+        let delivery = Delivery {
+            member: 1,
+            stream: Arc::clone(&queue.stream),
+            bytes: vec![b'x'; 256 * 1024],
+        };
+        queues.push(vec![delivery]);
+        assert_eq!(queues.queued_bytes(), 256 * 1024);
+        assert!(queues.flush(&LIMITS).is_empty());
+        let [(1, waiting)] = queues.backlogs()[..] else {
+            panic!("member 1 still has bytes waiting");
+        };
+        assert!(waiting < 256 * 1024, "the socket took some");
+        assert_eq!(queues.queued_bytes(), waiting);
+        queues.remove(1);
+        assert_eq!(queues.queued_bytes(), 0);
+    }
+
     #[test]
     fn pushed_lines_keep_their_order_behind_what_waits() {
         let (mut queue, _peer) = queue_to_a_stalled_peer();
