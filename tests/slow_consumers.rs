@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::log::{expect_containing, start_server_logged};
 use common::{Client, start_server_with, test_config};
 use realtime_chat::Config;
 use std::io::Read;
@@ -213,4 +214,63 @@ fn read_slowly(client: Client, count: usize, read_so_far: mpsc::Sender<usize>) -
         }
     }
     client
+}
+
+/// The soft rule: a reader that keeps reading, but slower than the room talks, stays more than
+/// `--soft-backlog` behind; after `--soft-timeout` of that it is dropped as too far behind (not
+/// as "not reading": its socket took bytes all along), and the fast reader loses nothing.
+#[test]
+fn a_reader_slower_than_the_room_is_dropped_by_the_soft_rule() {
+    let (server, log) = start_server_logged(Config {
+        soft_backlog: 64 * 1024,
+        soft_timeout: Duration::from_secs(1),
+        // Out of reach: only the soft rule may drop anyone here.
+        write_timeout: Duration::from_secs(600),
+        max_backlog: 1 << 30,
+        max_rate: 0,
+        ..test_config()
+    });
+    let addr = server.local_addr();
+    let (mut fast, _) = Client::join(addr, "fast");
+    let mut talker = Client::join_seen_by(addr, "talker", &mut [&mut fast]);
+    let slow = Client::join_seen_by(addr, "slow", &mut [&mut fast, &mut talker]);
+    slow.shrink_receive_buffer();
+    let dropped = Arc::new(AtomicBool::new(false));
+    let trickle = thread::spawn({
+        let dropped = Arc::clone(&dropped);
+        move || trickle(slow, &dropped)
+    });
+
+    let mut n = 0;
+    loop {
+        talker.send(&message(n));
+        let line = fast.read_line();
+        if line == "User slow left the chat" {
+            break;
+        }
+        assert_eq!(number(&line), n, "lost or reordered: {line:.40}");
+        n += 1;
+    }
+    dropped.store(true, Ordering::SeqCst);
+    expect_containing(&log, "User 'slow' dropped: too far behind");
+    let taken = trickle.join().expect("the slow reader panicked");
+    assert!(taken > 0, "the slow reader read nothing");
+    fast.expect(&format!("[talker]: {}", message(n)));
+    assert_eq!(fast.users(), ["fast", "talker"]);
+}
+
+/// Reads 1 KiB every 10 ms (100 KB/s) until `dropped` is set or the connection ends; returns
+/// the bytes read. (After the drop, the kernel still holds megabytes for it, which at this pace
+/// would take minutes to read.)
+fn trickle(client: Client, dropped: &AtomicBool) -> usize {
+    let mut stream = client.stream.try_clone().expect("cloning the socket");
+    let mut chunk = [0u8; 1024];
+    let mut taken = 0;
+    while !dropped.load(Ordering::SeqCst)
+        && let Ok(n @ 1..) = stream.read(&mut chunk)
+    {
+        taken += n;
+        thread::sleep(Duration::from_millis(10)); // The pace under test, not a synchronisation.
+    }
+    taken
 }
