@@ -1,19 +1,18 @@
 //! Behind is not gone: on a classroom network (a namespace with loopback at MTU 1500, where the
 //! kernel absorbs a few hundred KB per socket instead of megabytes), a reader that keeps reading
-//! is never dropped, however far a paste or a pause puts it behind; a reader that takes nothing,
-//! or a laptop whose network vanished, still is. Each test needs root for its namespace and
-//! prints `skipped: ...` without it.
+//! is never dropped, however far a paste or a pause puts it behind; a reader that takes nothing
+//! still is (and a laptop whose network vanished: `tests/vanished_peer.rs`). Each test needs root
+//! for its namespace and prints `skipped: ...` without it.
 
 mod common;
 
-use common::lan::{self, Laptop};
+use common::lan;
 use common::log::{expect_containing, start_server_logged};
+use common::numbered::{InOrder, pasted, talk_until_left};
 use common::program::Program;
 use common::{Client, start_server_with, test_config};
+use realtime_chat::Config;
 use realtime_chat::protocol::SENDING_TOO_FAST;
-use realtime_chat::{Config, Server};
-use std::collections::HashMap;
-use std::io::Read;
 use std::net::SocketAddr;
 use std::process::Command;
 use std::sync::{Arc, Barrier};
@@ -26,40 +25,6 @@ const PASTERS: usize = 5;
 /// A paste: 50 lines (exactly the default `--burst`) of about 4 KB (`--max-line` is 4096).
 const PASTE_LINES: usize = 50;
 const PASTE_LINE_BYTES: usize = 4000;
-
-/// Line `n` of a paste, about `bytes` long.
-fn pasted(n: usize, bytes: usize) -> String {
-    format!("{n} {}", "x".repeat(bytes - 8))
-}
-
-/// Who sent a chat line, and its number.
-fn author_and_number(line: &str) -> (String, usize) {
-    let (author, text) = line
-        .strip_prefix('[')
-        .and_then(|rest| rest.split_once("]: "))
-        .unwrap_or_else(|| panic!("not a chat line: {line:.80}"));
-    let number = text.split(' ').next().unwrap().parse().unwrap();
-    (author.to_string(), number)
-}
-
-/// Checks chat lines as they arrive: each author's numbers come 0, 1, 2, ... once each.
-#[derive(Default)]
-struct InOrder {
-    next: HashMap<String, usize>,
-}
-
-impl InOrder {
-    fn take(&mut self, line: &str) {
-        let (author, number) = author_and_number(line);
-        let next = self.next.entry(author.clone()).or_default();
-        assert_eq!(number, *next, "from {author}: lost or reordered");
-        *next += 1;
-    }
-
-    fn total(&self) -> usize {
-        self.next.values().sum()
-    }
-}
 
 /// A reader that is the real `client` binary, with its output piped to the test.
 fn client_binary(addr: SocketAddr, id: &str) -> Program {
@@ -200,24 +165,18 @@ fn a_client_that_never_reads_is_still_dropped_by_the_write_timeout() {
         ..test_config()
     });
     let addr = server.local_addr();
-    let (mut reader, _) = Client::join(addr, "reader");
-    let mut talker = Client::join_seen_by(addr, "talker", &mut [&mut reader]);
-    let stalled = Client::join_seen_by(addr, "stalled", &mut [&mut reader, &mut talker]);
+    let [mut reader, mut talker, stalled] = common::trio(addr, ["reader", "talker", "stalled"]);
     stalled.shrink_receive_buffer();
 
     let started = Instant::now();
     let mut in_order = InOrder::default();
-    let mut n = 0;
-    loop {
-        // One line at a time, each read back before the next: the room moves at the reader's pace.
-        talker.send(&pasted(n, 1000));
-        n += 1;
-        let line = reader.read_line();
-        if line == "User stalled left the chat" {
-            break;
-        }
-        in_order.take(&line);
-    }
+    let mut n = talk_until_left(
+        &mut talker,
+        &mut reader,
+        "stalled",
+        &mut in_order,
+        Duration::ZERO,
+    );
     let dropped_after = started.elapsed();
     expect_containing(&log, "User 'stalled' dropped: not reading");
     // Generous: the bound is the timeout plus a tick, and the machine is shared.
@@ -234,79 +193,4 @@ fn a_client_that_never_reads_is_still_dropped_by_the_write_timeout() {
     }
     drop(stalled);
     assert_eq!(reader.users(), ["reader", "talker"]);
-}
-
-/// A laptop's network vanishes (its link is cut: no FIN, no reset, nothing) while a talker says
-/// a line every 200 ms. Its send queue stays empty (the kernel's send buffer takes those lines,
-/// so neither the write timeout nor the backlog rules see anything), and keepalive never probes
-/// while data waits for an ACK. `TCP_USER_TIMEOUT` closes it once `--peer-timeout` has passed,
-/// and its ID is free again.
-#[test]
-fn a_vanished_laptop_loses_its_id_within_the_peer_timeout() {
-    let Some(lan) = lan::enter(lan::ETHERNET_MTU) else {
-        return;
-    };
-    let peer_timeout = Duration::from_secs(2);
-    let server = start_server_with(Config {
-        addr: "0.0.0.0:0".to_string(),
-        peer_timeout,
-        // Far beyond the test: only the peer timeout can free the ID.
-        write_timeout: Duration::from_secs(600),
-        ..test_config()
-    });
-    let addr = loopback(&server);
-    let (mut observer, _) = Client::join(addr, "observer");
-    let mut talker = Client::join_seen_by(addr, "talker", &mut [&mut observer]);
-    let laptop = Laptop::plug_in(&lan);
-    let mut link = laptop.connect(addr.port());
-    join_from(&mut link, "laptop");
-    observer.expect("User laptop joined the chat");
-    talker.expect("User laptop joined the chat");
-
-    laptop.vanish();
-    let vanished = Instant::now();
-    let mut n = 0;
-    loop {
-        talker.send(&pasted(n, 100));
-        n += 1;
-        let line = observer.read_line();
-        if line == "User laptop left the chat" {
-            break;
-        }
-        author_and_number(&line);
-        thread::sleep(Duration::from_millis(200)); // The room's pace, not a synchronisation.
-    }
-    let freed_after = vanished.elapsed();
-    assert!(
-        freed_after < peer_timeout * 3,
-        "the ID was freed only after {freed_after:?}"
-    );
-    let (author, _) = author_and_number(&observer.read_line());
-    assert_eq!(author, "talker", "the line sent as the notice came");
-    let (_again, _) = Client::join(addr, "laptop");
-    observer.expect("User laptop joined the chat");
-}
-
-/// The server's port on loopback, for a server listening on every address of the namespace.
-fn loopback(server: &Server) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], server.local_addr().port()))
-}
-
-/// Joins as `id` over a raw socket: reads the prompt, sends the ID, reads the user list.
-fn join_from(link: &mut std::net::TcpStream, id: &str) {
-    use std::io::Write;
-    link.set_read_timeout(Some(common::LINE_TIMEOUT)).unwrap();
-    let mut seen = Vec::new();
-    let mut byte = [0u8; 1];
-    while !seen.ends_with(b"Enter your ID:\n") {
-        link.read_exact(&mut byte).expect("the ID prompt");
-        seen.push(byte[0]);
-    }
-    link.write_all(format!("{id}\n").as_bytes()).unwrap();
-    seen.clear();
-    while !seen.ends_with(b"\n") {
-        link.read_exact(&mut byte).expect("the user list");
-        seen.push(byte[0]);
-    }
-    assert!(seen.starts_with(b"** Current users"), "{seen:?}");
 }

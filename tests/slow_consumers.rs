@@ -103,9 +103,7 @@ fn a_member_whose_queue_overflows_is_dropped_at_once() {
         ..test_config()
     });
     let addr = server.local_addr();
-    let (mut reader, _) = Client::join(addr, "reader");
-    let mut talker = Client::join_seen_by(addr, "talker", &mut [&mut reader]);
-    let stalled = Client::join_seen_by(addr, "stalled", &mut [&mut reader, &mut talker]);
+    let [mut reader, mut talker, stalled] = common::trio(addr, ["reader", "talker", "stalled"]);
     stalled.shrink_receive_buffer();
 
     let dropped = Arc::new(AtomicBool::new(false));
@@ -231,9 +229,7 @@ fn a_reader_slower_than_the_room_is_dropped_by_the_soft_rule() {
         ..test_config()
     });
     let addr = server.local_addr();
-    let (mut fast, _) = Client::join(addr, "fast");
-    let mut talker = Client::join_seen_by(addr, "talker", &mut [&mut fast]);
-    let slow = Client::join_seen_by(addr, "slow", &mut [&mut fast, &mut talker]);
+    let [mut fast, mut talker, slow] = common::trio(addr, ["fast", "talker", "slow"]);
     slow.shrink_receive_buffer();
     let dropped = Arc::new(AtomicBool::new(false));
     let trickle = thread::spawn({
