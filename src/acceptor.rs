@@ -38,7 +38,7 @@ pub const CLIENT_STACK_SIZE: usize = 64 * 1024;
 /// in the kernel's send buffer, the kernel retransmits them instead of probing, for about 15
 /// minutes (`tcp_retries2`); and as long as that buffer takes the room's lines, the send queue
 /// stays empty, so neither `--write-timeout` nor the backlog limits see anything wrong. Hence
-/// `TCP_USER_TIMEOUT` beside keepalive (set in [`configure_socket`]): sent data, or a probe, that
+/// `TCP_USER_TIMEOUT` beside keepalive (set in `configure_socket`): sent data, or a probe, that
 /// stays unanswered for `--peer-timeout` closes the connection, busy room or quiet.
 pub const KEEPALIVE_IDLE: Duration = Duration::from_secs(60);
 /// See [`KEEPALIVE_IDLE`].

@@ -18,7 +18,7 @@
 //!   original blocks in `fmt.Fprintln`, and one client that stops reading freezes everyone.
 //! - **It pushes back when the room owes too much**: while the bytes waiting in all send queues
 //!   pass `--room-budget`, it stops taking events from the channel and only retries the sockets
-//!   ([`over_budget`]). The channel is bounded, so the client threads' sends wait, they stop
+//!   (`over_budget`). The channel is bounded, so the client threads' sends wait, they stop
 //!   reading their sockets, and TCP slows the senders: a burst larger than the readers can take
 //!   slows whoever sends it, and drops no reader. Memory stays bounded however many members are
 //!   stalled, and each stalled one still leaves by the drop rules.
@@ -136,9 +136,10 @@ pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log, 
 }
 
 /// True while the bytes waiting in all send queues have reached `--room-budget`: then the
-/// broadcaster takes no new events until sockets have taken some, or the drop rules have removed
-/// the members who hold them. (At most `--write-timeout` for members that take nothing, at most
-/// `--soft-timeout` for members that read too slowly.)
+/// broadcaster takes no new events until sockets have taken some. Members that read free the
+/// budget as they read, and the room moves at their pace meanwhile, as TCP would; members that
+/// take nothing are dropped within `--write-timeout`, and those that stay far behind within
+/// `--soft-timeout`, which frees it too.
 /// NOTE: a `Shutdown` waits in the channel meanwhile, like every other event.
 fn over_budget(queues: &SendQueues, limits: &Limits) -> bool {
     queues.queued_bytes() >= limits.room_budget
