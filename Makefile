@@ -56,7 +56,7 @@ test:
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 	cargo test --workspace
 
-# `make bench`: the seven load scenarios against our server (release build, a free port), printed
+# `make bench`: the ten load scenarios against our server (release build, a free port), printed
 # as one table. `make bench-go` (or `make bench BENCH_GO=1`) runs them against the Go original too,
 # with each scenario's ratio Go / ours. Each scenario gets a fresh server on a free port, so one
 # scenario's backlog or teardown (10,000 leaves) never lands in the next one's numbers or peak RSS.
@@ -66,6 +66,10 @@ BENCH_DIR = $(BENCH_BIN)/bench
 # The scale scenario holds 10,000 sockets in loadgen and as many in the server, each its own process.
 BENCH_NOFILE = 20000
 # The scale scenario's clients; `make bench BENCH_SCALE=500` is a quick rehearsal.
+# pause, pause-lan and paste-lan are readers who are behind, not gone: each reader stops once for
+# 0.3 s during a burst of 16,000 lines, or five senders paste 50 lines of 4 KB at once. The -lan ones
+# run on a network of their own with Ethernet-sized segments (MTU 1500, `ip netns`, needs root;
+# skipped otherwise): loopback's 64 KiB segments and megabyte buffers would hide what they test.
 # Our server runs with pacing off (`--max-rate 0`): the scenarios send faster than any person, on
 # purpose. loadgen connects from 127.0.0.1, which `--max-per-address` exempts by default.
 BENCH_SCALE ?= 10000
@@ -79,13 +83,16 @@ bench:
 	$(BENCH_NOFILE) (hard limit $$(ulimit -Hn)); the scale scenario will report failures; \
 	as root: ulimit -Hn $(BENCH_NOFILE)" >&2; \
 	scenario() { label=$$1; shift; log=$(BENCH_DIR)/$$name-$$label.log; \
-	  port=$$($(BENCH_BIN)/loadgen --free-port) || exit 1; rm -f $$log; \
-	  eval "exec $$command" > $$log 2>&1 & pid=$$!; \
+	  port=$$($$inside $(BENCH_BIN)/loadgen --free-port) || exit 1; rm -f $$log; \
+	  eval "exec $$inside $$command" > $$log 2>&1 & pid=$$!; \
 	  for i in $$(seq 50); do grep -qs "Server running" $$log && break; sleep 0.1; done; \
 	  echo "bench: $$name: $$label" >&2; \
-	  $(BENCH_BIN)/loadgen --addr 127.0.0.1:$$port --server-pid $$pid --server-name $$name \
+	  $$inside $(BENCH_BIN)/loadgen --addr 127.0.0.1:$$port --server-pid $$pid --server-name $$name \
 	    --label $$label --json $$extra "$$@" >> $(BENCH_DIR)/$$name.jsonl; \
 	  kill $$pid; wait $$pid 2>/dev/null; }; \
+	on_lan() { ns=realtime-chat-bench-$$$$; \
+	  if ! ip netns add $$ns 2>/dev/null; then echo "bench: $$2: skipped: needs root for a network namespace" >&2; return 0; fi; \
+	  ip -n $$ns link set lo up mtu 1500; inside="ip netns exec $$ns"; "$$@"; inside=; ip netns del $$ns; }; \
 	serve() { name=$$1; command=$$2; extra=$$3; \
 	  scenario classroom --clients 50 --senders 50 --messages 100 --rate 20; \
 	  scenario classroom-lockstep --clients 50 --senders 50 --messages 100 --rate 20 --lockstep; \
@@ -93,7 +100,10 @@ bench:
 	  scenario scale --clients $(BENCH_SCALE) --senders 1 --messages 100 --rate 10; \
 	  scenario stall --clients 50 --stalled 1 --senders 10 --messages 2000 --size 512; \
 	  scenario stall-8 --clients 50 --stalled 8 --senders 10 --messages 2000 --size 512; \
-	  scenario stall-200 --clients 2 --stalled 200 --senders 1 --messages 20000 --size 512; }; \
+	  scenario stall-200 --clients 2 --stalled 200 --senders 1 --messages 20000 --size 512; \
+	  scenario pause --clients 25 --senders 1 --messages 16000 --size 512 --pause 0.3; \
+	  on_lan scenario pause-lan --clients 25 --senders 1 --messages 16000 --size 512 --pause 0.3; \
+	  on_lan scenario paste-lan --clients 30 --senders 5 --messages 50 --size 4000; }; \
 	serve ours '$(BENCH_BIN)/server --addr 127.0.0.1:$$port --max-clients $(BENCH_NOFILE) --max-rate 0'; \
 	if [ -n "$(BENCH_GO)" ]; then \
 	  serve go '$(GO_BIN)/go-server -port $$port'; \

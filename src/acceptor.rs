@@ -30,14 +30,22 @@ pub const CLIENT_STACK_SIZE: usize = 64 * 1024;
 
 /// TCP keepalive on every client socket, so a peer that vanishes without a FIN or a reset (a
 /// laptop lid closed, Wi-Fi gone) is noticed even in a quiet room: after 60 s of silence the
-/// kernel probes every 10 s, and after 5 unanswered probes (110 s in all) the client thread's read
-/// fails, the user leaves and the ID is free again. Without it, such a user stays in `/users` and
-/// holds the ID forever. (While the room is busy, bytes wait for that user and the send queue's
-/// rules, `--write-timeout` and `--max-backlog`, drop it sooner.)
+/// kernel probes every 10 s, and once `--peer-timeout` (110 s by default) has passed with no
+/// answer, the client thread's read fails, the user leaves and the ID is free again. Without it,
+/// such a user stays in `/users` and holds the ID forever.
+///
+/// Keepalive alone does not cover a busy room. While bytes sent to the peer wait unacknowledged
+/// in the kernel's send buffer, the kernel retransmits them instead of probing, for about 15
+/// minutes (`tcp_retries2`); and as long as that buffer takes the room's lines, the send queue
+/// stays empty, so neither `--write-timeout` nor the backlog limits see anything wrong. Hence
+/// `TCP_USER_TIMEOUT` beside keepalive (set in `configure_socket`): sent data, or a probe, that
+/// stays unanswered for `--peer-timeout` closes the connection, busy room or quiet.
 pub const KEEPALIVE_IDLE: Duration = Duration::from_secs(60);
 /// See [`KEEPALIVE_IDLE`].
 pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(10);
-/// See [`KEEPALIVE_IDLE`].
+/// See [`KEEPALIVE_IDLE`]. With `TCP_USER_TIMEOUT` set, Linux closes the connection once
+/// `--peer-timeout` has passed rather than after this many probes; it is set all the same, so the
+/// socket says what it would do without it.
 pub const KEEPALIVE_RETRIES: u32 = 5;
 
 /// How long the acceptor waits after `accept` fails (say, out of file descriptors) before trying
@@ -133,8 +141,8 @@ fn refuse(stream: &TcpStream, refusal: &Refusal, config: &Config) {
 
 /// The write timeout bounds the client thread's own writes during the handshake (the broadcaster's
 /// sends never wait; see [`crate::send_queue`]). Keepalive notices a vanished peer (see
-/// [`KEEPALIVE_IDLE`]). `TCP_NODELAY` sends each write at once: with Nagle's algorithm on, a write waits for the ACK of
-/// the previous one, and a client that only listens ACKs late (Linux delays an ACK up to 40 ms),
+/// [`KEEPALIVE_IDLE`]), and `TCP_USER_TIMEOUT` does in a busy room too. `TCP_NODELAY` sends each
+/// write at once: with Nagle's algorithm on, a write waits for the ACK of the previous one, and a client that only listens ACKs late (Linux delays an ACK up to 40 ms),
 /// so one chat line in three arrived about 40 ms late in a room of ten (measured, see docs/performance.md).
 fn configure_socket(stream: &TcpStream, config: &Config) -> io::Result<()> {
     stream.set_write_timeout(Some(config.write_timeout))?;
@@ -142,7 +150,9 @@ fn configure_socket(stream: &TcpStream, config: &Config) -> io::Result<()> {
         .with_time(KEEPALIVE_IDLE)
         .with_interval(KEEPALIVE_INTERVAL)
         .with_retries(KEEPALIVE_RETRIES);
-    SockRef::from(stream).set_tcp_keepalive(&keepalive)?;
+    let socket = SockRef::from(stream);
+    socket.set_tcp_keepalive(&keepalive)?;
+    socket.set_tcp_user_timeout(Some(config.peer_timeout))?;
     stream.set_nodelay(true)
 }
 
@@ -150,8 +160,9 @@ fn configure_socket(stream: &TcpStream, config: &Config) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    /// Every client socket gets the keepalive that frees a vanished peer's ID in about two
-    /// minutes, whatever the system's defaults (Linux: two hours of silence before any probe).
+    /// Every client socket gets the keepalive and the user timeout that free a vanished peer's ID
+    /// in about two minutes, whatever the system's defaults (Linux: two hours of silence before
+    /// any probe, and about 15 minutes of retransmissions).
     #[test]
     fn client_sockets_probe_a_silent_peer() {
         let listener = TcpListener::bind("127.0.0.1:0").expect("binding loopback");
@@ -163,6 +174,10 @@ mod tests {
         assert_eq!(socket.tcp_keepalive_time().unwrap(), KEEPALIVE_IDLE);
         assert_eq!(socket.tcp_keepalive_interval().unwrap(), KEEPALIVE_INTERVAL);
         assert_eq!(socket.tcp_keepalive_retries().unwrap(), KEEPALIVE_RETRIES);
+        assert_eq!(
+            socket.tcp_user_timeout().unwrap(),
+            Some(Config::default().peer_timeout)
+        );
         assert!(socket.tcp_nodelay().unwrap());
     }
 }

@@ -13,16 +13,23 @@
 //! - **It never waits on a socket**: each member's lines go into its own send queue
 //!   ([`crate::send_queue`]) and every `send` is non-blocking. What a socket does not take waits
 //!   in order and is retried on the next event, or after [`RETRY_TICK`] when the room is quiet.
-//!   A member that stops reading is dropped once its queue passes `--max-backlog` or its socket
-//!   takes nothing for `--write-timeout`; the others never wait for it. The Go original blocks
-//!   in `fmt.Fprintln`, and one client that stops reading freezes everyone.
+//!   A member that stops reading, or cannot keep up with the room, is dropped by the rules of
+//!   [`crate::drop_rules`], which look at its progress; the others never wait for it. The Go
+//!   original blocks in `fmt.Fprintln`, and one client that stops reading freezes everyone.
+//! - **It pushes back when the room owes too much**: while the bytes waiting in all send queues
+//!   pass `--room-budget`, it stops taking events from the channel and only retries the sockets
+//!   (`over_budget`). The channel is bounded, so the client threads' sends wait, they stop
+//!   reading their sockets, and TCP slows the senders: a burst larger than the readers can take
+//!   slows whoever sends it, and drops no reader. Memory stays bounded however many members are
+//!   stalled, and each stalled one still leaves by the drop rules.
 //! - **It never prints**: log lines go to the [`crate::logger`] thread without waiting, so a
 //!   paused terminal or a closed pipe cannot stop the room either.
 
+use crate::drop_rules::{Failure, Limits};
 use crate::logger::Log;
 use crate::protocol;
 use crate::room::{Delivery, Member, MemberId, Room, SharedRoom};
-use crate::send_queue::{Failure, Limits, SendQueue, SendQueues};
+use crate::send_queue::{SendQueue, SendQueues};
 use crate::trace::{self, Trace};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use std::net::Shutdown;
@@ -92,7 +99,11 @@ pub const RETRY_TICK: Duration = Duration::from_millis(5);
 pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log, trace: Trace) {
     let mut queues = SendQueues::default();
     loop {
-        let next = if queues.any_waiting() {
+        let next = if over_budget(&queues, &limits) {
+            // Backpressure: the channel fills up and the client threads wait (see the module doc).
+            thread::sleep(RETRY_TICK);
+            Err(RecvTimeoutError::Timeout)
+        } else if queues.any_waiting() {
             events.recv_timeout(RETRY_TICK)
         } else {
             events.recv().map_err(|_| RecvTimeoutError::Disconnected)
@@ -101,21 +112,21 @@ pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log, 
         let batch = next.is_ok();
         match next {
             Ok(first) => {
-                let round = apply_batch(&room, first, &events, &mut queues);
+                let round = apply_batch(&room, first, &events, &mut queues, &limits);
                 round.log.into_iter().for_each(|line| log.line(line));
                 trace.step(|| describe_batch(round.events, &round.deliveries));
-                queues.push(round.deliveries, limits.max_backlog);
-                say_goodbye(round.leavers, &mut queues, limits);
+                queues.push(round.deliveries);
+                say_goodbye(round.leavers, &mut queues, &limits);
                 if round.shutting_down {
-                    shut_down(&room, &mut queues, limits);
+                    shut_down(&room, &mut queues, &limits);
                     break;
                 }
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
-        let failed = queues.flush(limits);
-        drop_failed_members(&room, failed, &mut queues, limits, &log);
+        let failed = queues.flush(&limits);
+        drop_failed_members(&room, failed, &mut queues, &limits, &log);
         if batch {
             trace_backlogs(&trace, &room, &queues);
         }
@@ -124,10 +135,20 @@ pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log, 
     for _event in events.iter() {}
 }
 
+/// True while the bytes waiting in all send queues have reached `--room-budget`: then the
+/// broadcaster takes no new events until sockets have taken some. Members that read free the
+/// budget as they read, and the room moves at their pace meanwhile, as TCP would; members that
+/// take nothing are dropped within `--write-timeout`, and those that stay far behind within
+/// `--soft-timeout`, which frees it too.
+/// NOTE: a `Shutdown` waits in the channel meanwhile, like every other event.
+fn over_budget(queues: &SendQueues, limits: &Limits) -> bool {
+    queues.queued_bytes() >= limits.room_budget
+}
+
 /// Shutdown's order: everyone has been sent `** Server is shutting down **`; give their sockets
 /// up to one write timeout to take it (the room is over, so waiting here holds nobody up), then
 /// close every connection so that each client thread's blocking read returns and the thread ends.
-fn shut_down(room: &SharedRoom, queues: &mut SendQueues, limits: Limits) {
+fn shut_down(room: &SharedRoom, queues: &mut SendQueues, limits: &Limits) {
     let deadline = Instant::now() + limits.write_timeout;
     loop {
         // NOTE: ignoring failures: every connection is closed below anyway.
@@ -153,14 +174,16 @@ struct Round {
     events: usize,
 }
 
-/// Applies `first` and whatever else is already waiting, up to [`MAX_BATCH`] events or
-/// [`MAX_BATCH_BYTES`] queued, under one lock, and takes the bytes each member is owed. The
-/// buffers emptied since the last batch go back to the room for the new outboxes.
+/// Applies `first` and whatever else is already waiting, up to [`MAX_BATCH`] events, or
+/// [`MAX_BATCH_BYTES`] queued, or until the batch would take the room past `--room-budget`, under
+/// one lock, and takes the bytes each member is owed. The buffers emptied since the last batch go
+/// back to the room for the new outboxes.
 fn apply_batch(
     room: &SharedRoom,
     first: Event,
     events: &Receiver<Event>,
     queues: &mut SendQueues,
+    limits: &Limits,
 ) -> Round {
     let mut room = room.lock();
     room.recycle(&mut queues.spare);
@@ -170,7 +193,10 @@ fn apply_batch(
     while let Some(event) = next {
         apply(&mut room, event, &mut round);
         applied += 1;
-        let batch_full = applied == MAX_BATCH || room.queued_bytes() >= MAX_BATCH_BYTES;
+        let outboxes = room.queued_bytes();
+        let batch_full = applied == MAX_BATCH
+            || outboxes >= MAX_BATCH_BYTES
+            || outboxes + queues.queued_bytes() >= limits.room_budget;
         next = if batch_full || round.shutting_down {
             None
         } else {
@@ -236,12 +262,12 @@ fn apply(room: &mut Room, event: Event, round: &mut Round) {
 /// Best effort: a leaving member's last lines (say, the answer to a `/users` just before its
 /// `/quit`), after whatever it was still owed, in one non-blocking attempt. Its socket closes when
 /// the last handle to it is dropped, here or in its thread.
-fn say_goodbye(leavers: Vec<(MemberId, Member)>, queues: &mut SendQueues, limits: Limits) {
+fn say_goodbye(leavers: Vec<(MemberId, Member)>, queues: &mut SendQueues, limits: &Limits) {
     for (member, gone) in leavers {
         let mut queue = queues
             .remove(member)
             .unwrap_or_else(|| SendQueue::new(Arc::clone(&gone.stream)));
-        queue.push(gone.into_last_words(), limits.max_backlog);
+        queue.push(gone.into_last_words());
         // NOTE: ignoring errors: the peer may already have closed its side.
         let _ = queue.flush(limits, Instant::now());
     }
@@ -254,7 +280,7 @@ fn drop_failed_members(
     room: &SharedRoom,
     mut failed: Vec<(MemberId, Failure)>,
     queues: &mut SendQueues,
-    limits: Limits,
+    limits: &Limits,
     log: &Log,
 ) {
     while !failed.is_empty() {
@@ -272,7 +298,7 @@ fn drop_failed_members(
             room.take_deliveries()
         };
         lines.into_iter().for_each(|line| log.line(line));
-        queues.push(deliveries, limits.max_backlog);
+        queues.push(deliveries);
         failed = queues.flush(limits);
     }
 }
@@ -280,6 +306,7 @@ fn drop_failed_members(
 fn removal_log(id: &str, failure: &Failure) -> String {
     match failure {
         Failure::NotReading => protocol::log::dropped(id),
+        Failure::Behind(bytes) => protocol::log::dropped_behind(id, *bytes),
         Failure::Broken(_) => protocol::log::left(id),
     }
 }

@@ -47,22 +47,81 @@ pub struct Config {
     )]
     pub write_timeout: Duration,
 
-    /// The most bytes that may wait in one client's send queue, beyond what its socket buffers
-    /// hold, before it is dropped as not reading (IRC's "SendQ exceeded"). Default 256 KiB: about
-    /// 2,500 ordinary chat lines of 100 bytes, or 64 lines at the 4 KiB line limit, so a
-    /// client that pauses for a few seconds in a busy room, or receives a join storm's user list,
-    /// is not dropped; and 1,000 clients that all stop reading cost at most 256 MiB. Without it, a
-    /// client that reads slower than the room talks would grow the server's memory without bound.
-    /// At least [`MIN_MAX_BACKLOG`]; the right value is a room's rate times the pause it should
-    /// forgive (see the exercises).
+    /// The hard limit: more than this many bytes overdue for one client (waiting in its send
+    /// queue after its socket has had a chance to take them, beyond what its socket buffers hold)
+    /// drops it at once (IRC's "SendQ exceeded"). Default 16 MiB: five students pasting 50 lines of
+    /// 4 KB at once owe each reader 1 MB, and a laptop that pauses for 300 ms during a burst with
+    /// pacing off can fall about 8.4 MB behind; twice that still fits. Lower, the paused laptop is
+    /// thrown out for being busy; memory is not this limit's job (see `room_budget`). At least
+    /// [`MIN_MAX_BACKLOG`].
     #[arg(
         long,
         value_name = "BYTES",
-        default_value = "262144",
+        default_value = "16777216",
         value_parser = RangedU64ValueParser::<usize>::new().range(MIN_MAX_BACKLOG..=MAX_MAX_BACKLOG),
-        help = "drop a client with more than this many bytes waiting for it (4096 to 1073741824)"
+        help = "drop a client with more than this many bytes overdue, at once (4096 to 1073741824)"
     )]
     pub max_backlog: usize,
+
+    /// The soft limit: a client with more than this many bytes overdue for `soft_timeout` without
+    /// a break is dropped (Redis's `client-output-buffer-limit` soft limit). It reads, but slower
+    /// than the room talks, and would only fall further behind. Default 1 MiB: a classroom paste
+    /// (1 MB per reader) passes it only briefly.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value = "1048576",
+        value_parser = RangedU64ValueParser::<usize>::new().range(MIN_MAX_BACKLOG..=MAX_MAX_BACKLOG),
+        help = "a client with more than this many bytes overdue for --soft-timeout is dropped \
+                (4096 to 1073741824)"
+    )]
+    pub soft_backlog: usize,
+
+    /// How long a client may stay above `soft_backlog` without a break. Default 10 s: on a
+    /// 100 Mbit/s classroom network, 25 readers take a 1 MB paste each in about 2 s, so a
+    /// reader still above the soft limit after five times that is not catching up.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value = "10",
+        value_parser = seconds_between(0.01, 3600.0),
+        help = "how long a client may stay above --soft-backlog (0.01 to 3600)"
+    )]
+    pub soft_timeout: Duration,
+
+    /// The most bytes that may wait in all clients' send queues together. When they reach it, the
+    /// broadcaster stops taking events until some drain: the client threads wait on the full
+    /// channel, stop reading, and TCP slows the senders (backpressure; see
+    /// [`crate::broadcaster`]). Nobody is dropped for it. Without it, 200 stalled clients could
+    /// hold 200 times `max_backlog` (3.2 GB) before the rules dropped them. Default 32 MiB: a
+    /// classroom paste owes 25 readers 25 MB in all and passes without pushing back; a larger
+    /// burst only slows its senders, which costs nobody a line; and with 200 stalled clients the
+    /// server's peak RSS stays about where the old 256 KiB per-client limit kept it (measured:
+    /// 109 to 117 MiB with 32 MiB, 175 to 200 MiB with 64 MiB, since a queue's buffer may hold up
+    /// to twice its bytes).
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value = "33554432",
+        value_parser = RangedU64ValueParser::<usize>::new().range(MIN_ROOM_BUDGET..=MAX_ROOM_BUDGET),
+        help = "when this many bytes wait for all clients together, slow the senders down \
+                (1048576 to 68719476736)"
+    )]
+    pub room_budget: usize,
+
+    /// How long a connection's sent bytes (or keepalive probes) may go unanswered before the
+    /// kernel closes it (`TCP_USER_TIMEOUT`, see [`crate::acceptor`]). Without it, a peer whose
+    /// network vanished keeps its ID for about 15 minutes in a lightly busy room, while TCP
+    /// retransmits the bytes waiting in its send buffer. Default 110 s, the same as keepalive's
+    /// bound in a quiet room, so that an ID is freed within about two minutes either way.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value = "110",
+        value_parser = seconds_between(1.0, 3600.0),
+        help = "free the ID of a peer that answers nothing for this long (1 to 3600)"
+    )]
+    pub peer_timeout: Duration,
 
     /// The longest line a client may send, in bytes, the newline not counted. Without it, a peer
     /// that sends bytes and never a newline grows the server's memory without bound. At least
@@ -175,12 +234,19 @@ pub const MIN_MAX_LINE: u64 = 4 * crate::id::MAX_ID_CHARS as u64;
 /// clients could hold a gigabyte.
 pub const MAX_MAX_LINE: u64 = 1024 * 1024;
 
-/// The smallest `--max-backlog`: one line of the default `--max-line`. Below it, any long line the
-/// socket could not take at once would drop its reader.
+/// The smallest `--max-backlog` and `--soft-backlog`: one line of the default `--max-line`. Below
+/// it, any long line the socket could not take at once would drop its reader.
 pub const MIN_MAX_BACKLOG: u64 = 4096;
 
 /// The largest `--max-backlog`: a gibibyte waiting for one client is already no limit at all.
 pub const MAX_MAX_BACKLOG: u64 = 1 << 30;
+
+/// The smallest `--room-budget`: below a mebibyte, a single long line sent to a room of a few
+/// hundred would already fill it.
+pub const MIN_ROOM_BUDGET: u64 = 1 << 20;
+
+/// The largest `--room-budget`: 64 GiB of queued chat is already no budget at all.
+pub const MAX_ROOM_BUDGET: u64 = 1 << 36;
 
 /// The largest `--max-clients` (and `--max-per-address`).
 pub const MAX_MAX_CLIENTS: u64 = 100_000;
@@ -214,6 +280,11 @@ mod tests {
         let config = Config::default();
         assert_eq!(config.addr, "127.0.0.1:5000");
         assert_eq!(config.write_timeout, Duration::from_secs(2));
+        assert_eq!(config.max_backlog, 16 * 1024 * 1024);
+        assert_eq!(config.soft_backlog, 1024 * 1024);
+        assert_eq!(config.soft_timeout, Duration::from_secs(10));
+        assert_eq!(config.room_budget, 32 * 1024 * 1024);
+        assert_eq!(config.peer_timeout, Duration::from_secs(110));
         assert_eq!(config.max_line, 4096);
         assert_eq!(config.id_timeout, Duration::from_secs(60));
         assert_eq!(config.max_clients, 1000);
@@ -276,6 +347,10 @@ mod tests {
             ["--max-clients", "100001"],
             ["--max-per-address", "0"],
             ["--max-backlog", "4095"],
+            ["--soft-backlog", "4095"],
+            ["--soft-timeout", "0"],
+            ["--room-budget", "1048575"],
+            ["--peer-timeout", "0.5"],
             ["--burst", "0"],
             ["--max-rate", "-1"],
             ["--exempt", "localhost"],

@@ -21,6 +21,7 @@
 //! - [`outbox`]: the bytes each user is owed from one batch, filled under the lock.
 //! - [`broadcaster`]: the one thread that writes to joined clients.
 //! - [`send_queue`]: each joined client's queue of bytes not yet sent, sent without waiting.
+//! - [`drop_rules`]: when a client that is owed bytes is behind, and when it is gone.
 //! - [`buffer_pool`]: emptied send buffers, kept for the next batch.
 //! - [`logger`]: the thread that writes the server's log, so a blocked output stops nobody.
 //! - [`trace`]: `--trace`, one log line per step of a message, named by its thread.
@@ -33,6 +34,7 @@ pub mod buffer_pool;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod drop_rules;
 pub mod id;
 pub mod interrupt;
 pub mod line_reader;

@@ -149,6 +149,10 @@ pub mod log {
         format!("[SERVER] User '{id}' dropped: not reading")
     }
 
+    pub fn dropped_behind(id: &str, bytes: usize) -> String {
+        format!("[SERVER] User '{id}' dropped: too far behind ({bytes} bytes waiting)")
+    }
+
     pub fn shutting_down() -> String {
         "[SERVER] Shutting down (Ctrl-C again to quit at once)".to_string()
     }

@@ -5,20 +5,21 @@
 //! write with no deadline, so one client that stops reading freezes the whole room. The Go book's
 //! exercise 8.15 asks for the fix used here, which is also what IRC servers ("SendQ exceeded") and
 //! NATS ("slow consumer") do: every send is non-blocking ([`SendQueue::flush`] passes
-//! `MSG_DONTWAIT` to `send(2)`), what the kernel does not take waits here, in order, and a client
-//! whose queue grows past `--max-backlog`, or that takes nothing for `--write-timeout`, is dropped.
-//! A partly sent line is not a broken stream: its rest goes out first, the next time the socket
-//! has room.
+//! `MSG_DONTWAIT` to `send(2)`), and what the kernel does not take waits here, in order. Each
+//! attempt tells [`crate::drop_rules`] what the socket took and what is overdue, and the rules
+//! decide whether the member is behind or gone. A partly sent line is not a broken stream: its
+//! rest goes out first, the next time the socket has room.
 //!
 //! Only the broadcaster thread touches these queues, so they need no lock.
 
 use crate::buffer_pool::BufferPool;
+use crate::drop_rules::{Failure, Judged, Limits, Watch};
 use crate::room::{Delivery, MemberId};
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// `send(2)` flags: return at once with `WouldBlock` instead of waiting for room in the socket
 /// (only for this call: the socket stays blocking for its client thread, which reads it), and
@@ -26,34 +27,16 @@ use std::time::{Duration, Instant};
 /// std has neither a per-call non-blocking send nor these constants, hence `socket2` and `libc`.
 const SEND_FLAGS: libc::c_int = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
 
-/// The two limits that decide when a member is given up on.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// The most bytes a member may have waiting after a send (`--max-backlog`).
-    pub max_backlog: usize,
-    /// How long a member may have bytes waiting while its socket takes none (`--write-timeout`).
-    pub write_timeout: Duration,
-}
-
-/// Why a member's queue gave up on it.
-#[derive(Debug)]
-pub enum Failure {
-    /// The peer stopped reading: its queue overflowed, or its socket took nothing for too long.
-    NotReading,
-    /// The connection is gone (reset, closed): an ordinary leave.
-    Broken(io::Error),
-}
-
 /// Bytes owed to one member, oldest first.
 pub struct SendQueue {
     stream: Arc<TcpStream>,
     /// Waiting bytes start at `bytes[sent]`; the prefix has gone out already.
     bytes: Vec<u8>,
     sent: usize,
-    /// Since when bytes have waited with none of them taken; `None` while nothing waits.
-    stuck_since: Option<Instant>,
-    /// Set when lines were refused because the backlog would pass the limit.
-    overflowed: bool,
+    /// Where the waiting bytes ended at the previous attempt: those before it are overdue.
+    due: usize,
+    /// What the drop rules remember about this member.
+    watch: Watch,
 }
 
 impl SendQueue {
@@ -62,39 +45,25 @@ impl SendQueue {
             stream,
             bytes: Vec::new(),
             sent: 0,
-            stuck_since: None,
-            overflowed: false,
+            due: 0,
+            watch: Watch::default(),
         }
     }
 
     /// Appends lines to send after everything already waiting. An empty queue takes `more` as it
-    /// is, without copying. Lines that would take the backlog past `max_backlog`, even after
-    /// sending what the socket takes now, are not kept: the queue is marked as overflowed and the
-    /// next [`SendQueue::flush`] gives up on the member. So a queue never holds much more than
-    /// the limit, however large the batch. Returns the buffer it did not keep, for reuse.
-    pub fn push(&mut self, more: Vec<u8>, max_backlog: usize) -> Option<Vec<u8>> {
-        if self.overflowed {
-            return Some(more);
-        }
+    /// is, without copying. Nothing is refused here: how much may wait is for the rules to judge
+    /// once the socket has had its chance, and the room-wide budget bounds the total. Returns the
+    /// buffer it did not keep, for reuse.
+    pub fn push(&mut self, more: Vec<u8>) -> Option<Vec<u8>> {
         if self.is_empty() {
             let emptied = std::mem::replace(&mut self.bytes, more);
             self.sent = 0;
+            self.due = 0;
             return Some(emptied);
-        }
-        if self.backlog() + more.len() > max_backlog {
-            let before = self.sent;
-            // NOTE: ignoring errors: the next flush meets the same error and reports it.
-            let _ = self.send_what_fits();
-            if self.sent > before {
-                self.stuck_since = None;
-            }
-            if self.backlog() + more.len() > max_backlog {
-                self.overflowed = true;
-                return Some(more);
-            }
         }
         if self.sent > self.bytes.len() / 2 {
             self.bytes.drain(..self.sent);
+            self.due = self.due.saturating_sub(self.sent);
             self.sent = 0;
         }
         self.bytes.extend_from_slice(&more);
@@ -105,6 +74,7 @@ impl SendQueue {
     /// lifetime.
     fn take_buffer(&mut self) -> Vec<u8> {
         self.sent = 0;
+        self.due = 0;
         std::mem::take(&mut self.bytes)
     }
 
@@ -118,25 +88,18 @@ impl SendQueue {
         self.bytes.len() - self.sent
     }
 
-    /// Sends as much as the socket takes right now, never waiting, then checks the limits.
-    pub fn flush(&mut self, limits: Limits, now: Instant) -> Result<(), Failure> {
-        if self.overflowed {
-            return Err(Failure::NotReading);
-        }
+    /// Sends as much as the socket takes right now, never waiting, then lets the drop rules judge
+    /// what it took and what is overdue.
+    pub fn flush(&mut self, limits: &Limits, now: Instant) -> Result<(), Failure> {
         let before = self.sent;
         self.send_what_fits().map_err(Failure::Broken)?;
-        if self.is_empty() {
-            self.stuck_since = None;
-            return Ok(());
-        }
-        if self.sent > before || self.stuck_since.is_none() {
-            self.stuck_since = Some(now);
-        }
-        let stuck_for = now.saturating_duration_since(self.stuck_since.unwrap_or(now));
-        if self.backlog() > limits.max_backlog || stuck_for >= limits.write_timeout {
-            return Err(Failure::NotReading);
-        }
-        Ok(())
+        let found = Judged {
+            progressed: self.sent > before,
+            waiting: self.backlog(),
+            overdue: self.due.saturating_sub(self.sent),
+        };
+        self.due = self.bytes.len();
+        self.watch.judge(found, limits, now)
     }
 
     /// One `send` after another until everything is sent or the socket is full.
@@ -155,41 +118,48 @@ impl SendQueue {
     }
 }
 
-/// Every joined member's queue, and which of them have bytes waiting.
+/// Every joined member's queue, which of them have bytes waiting, and how many bytes wait in all.
 #[derive(Default)]
 pub struct SendQueues {
     queues: HashMap<MemberId, SendQueue>,
     /// The members whose queue is not empty: the only ones a retry needs to visit.
     waiting: HashSet<MemberId>,
+    /// Bytes waiting in all queues together, held against `--room-budget` by the broadcaster.
+    queued_bytes: usize,
     /// Buffers emptied since the last batch, handed back to the room ([`crate::room::Room::recycle`]).
     pub spare: BufferPool,
 }
 
 impl SendQueues {
     /// Appends each delivery to its member's queue (sent by the next [`SendQueues::flush`]).
-    pub fn push(&mut self, deliveries: Vec<Delivery>, max_backlog: usize) {
+    pub fn push(&mut self, deliveries: Vec<Delivery>) {
         for delivery in deliveries {
+            self.queued_bytes += delivery.bytes.len();
             let unused = self
                 .queues
                 .entry(delivery.member)
                 .or_insert_with(|| SendQueue::new(delivery.stream))
-                .push(delivery.bytes, max_backlog);
+                .push(delivery.bytes);
             self.spare.give(unused);
             self.waiting.insert(delivery.member);
         }
     }
 
     /// Sends what every waiting member's socket takes right now; returns the members to drop.
-    pub fn flush(&mut self, limits: Limits) -> Vec<(MemberId, Failure)> {
+    pub fn flush(&mut self, limits: &Limits) -> Vec<(MemberId, Failure)> {
         let now = Instant::now();
         let mut failed = Vec::new();
         let queues = &mut self.queues;
         let spare = &mut self.spare;
+        let queued_bytes = &mut self.queued_bytes;
         self.waiting.retain(|member| {
             let Some(queue) = queues.get_mut(member) else {
                 return false;
             };
-            match queue.flush(limits, now) {
+            let before = queue.backlog();
+            let result = queue.flush(limits, now);
+            *queued_bytes -= before - queue.backlog();
+            match result {
                 Ok(()) if queue.is_empty() => {
                     spare.give(Some(queue.take_buffer()));
                     false
@@ -210,6 +180,11 @@ impl SendQueues {
         !self.waiting.is_empty()
     }
 
+    /// Bytes waiting in all queues together.
+    pub fn queued_bytes(&self) -> usize {
+        self.queued_bytes
+    }
+
     /// Each member with bytes waiting, and how many, for `--trace`.
     pub fn backlogs(&self) -> Vec<(MemberId, usize)> {
         let backlog = |member: &MemberId| self.queues.get(member).map(SendQueue::backlog);
@@ -225,7 +200,9 @@ impl SendQueues {
     /// Forgets a member that left or was dropped, returning what it was still owed.
     pub fn remove(&mut self, member: MemberId) -> Option<SendQueue> {
         self.waiting.remove(&member);
-        self.queues.remove(&member)
+        let queue = self.queues.remove(&member)?;
+        self.queued_bytes -= queue.backlog();
+        Some(queue)
     }
 }
 
@@ -233,6 +210,7 @@ impl SendQueues {
 mod tests {
     use super::*;
     use std::net::TcpListener;
+    use std::time::Duration;
 
     /// A queue on a loopback connection whose peer never reads, with small kernel buffers so
     /// that a few hundred KiB are enough to fill them. Returns the peer too, to keep it open.
@@ -250,28 +228,31 @@ mod tests {
     }
 
     const LIMITS: Limits = Limits {
-        max_backlog: 1024 * 1024,
         write_timeout: Duration::from_secs(2),
+        soft_backlog: 256 * 1024,
+        soft_timeout: Duration::from_secs(10),
+        max_backlog: 1024 * 1024,
+        room_budget: 64 * 1024 * 1024,
     };
 
     #[test]
     fn bytes_the_socket_cannot_take_wait_until_the_write_timeout() {
         let (mut queue, _peer) = queue_to_a_stalled_peer();
-        queue.push(vec![b'x'; 512 * 1024], LIMITS.max_backlog);
+        queue.push(vec![b'x'; 128 * 1024]);
         let start = Instant::now();
         assert!(
-            queue.flush(LIMITS, start).is_ok(),
+            queue.flush(&LIMITS, start).is_ok(),
             "a first full socket is no failure"
         );
-        assert!(queue.backlog() > 0 && queue.backlog() < 512 * 1024);
+        assert!(queue.backlog() > 0 && queue.backlog() < 128 * 1024);
         let almost = start + LIMITS.write_timeout - Duration::from_millis(1);
-        assert!(queue.flush(LIMITS, almost).is_ok());
+        assert!(queue.flush(&LIMITS, almost).is_ok());
         // The kernel may still move a few bytes towards the peer's buffer, and any progress
         // restarts the clock; once it cannot, one write timeout later the member is given up on.
         let mut now = almost;
         for _ in 0..10 {
             now += LIMITS.write_timeout;
-            if let Err(failure) = queue.flush(LIMITS, now) {
+            if let Err(failure) = queue.flush(&LIMITS, now) {
                 assert!(matches!(failure, Failure::NotReading), "{failure:?}");
                 return;
             }
@@ -279,31 +260,60 @@ mod tests {
         panic!("a peer that never reads was never given up on");
     }
 
+    /// The pass that queues a batch far past the hard limit does not judge it; the next one
+    /// does, once the socket has had its chance and took only what fits.
     #[test]
-    fn a_backlog_past_the_limit_fails_at_once() {
+    fn a_batch_past_the_hard_limit_is_judged_on_the_next_pass_only() {
         let (mut queue, _peer) = queue_to_a_stalled_peer();
-        queue.push(vec![b'x'; 2 * LIMITS.max_backlog], LIMITS.max_backlog);
-        let result = queue.flush(LIMITS, Instant::now());
-        assert!(matches!(result, Err(Failure::NotReading)), "{result:?}");
+        queue.push(vec![b'x'; 2 * LIMITS.max_backlog]);
+        let first = queue.flush(&LIMITS, Instant::now());
+        assert!(
+            first.is_ok(),
+            "judged in the pass that queued it: {first:?}"
+        );
+        let second = queue.flush(&LIMITS, Instant::now());
+        assert!(matches!(second, Err(Failure::Behind(_))), "{second:?}");
+    }
+
+    /// Bytes queued since the last attempt are not overdue yet, however many.
+    #[test]
+    fn only_bytes_that_waited_a_pass_are_overdue() {
+        let (mut queue, _peer) = queue_to_a_stalled_peer();
+        queue.push(vec![b'x'; 64 * 1024]);
+        assert!(queue.flush(&LIMITS, Instant::now()).is_ok());
+        queue.push(vec![b'y'; 4 * LIMITS.max_backlog]);
+        let result = queue.flush(&LIMITS, Instant::now());
+        assert!(result.is_ok(), "{result:?}");
+    }
+
+    /// The room-wide count, which `--room-budget` is held against, follows every byte: pushed,
+    /// taken by the socket, and forgotten with its member.
+    #[test]
+    fn the_room_wide_count_follows_pushes_sends_and_removals() {
+        let (queue, _peer) = queue_to_a_stalled_peer();
+        let mut queues = SendQueues::default();
+        let delivery = Delivery {
+            member: 1,
+            stream: Arc::clone(&queue.stream),
+            bytes: vec![b'x'; 256 * 1024],
+        };
+        queues.push(vec![delivery]);
+        assert_eq!(queues.queued_bytes(), 256 * 1024);
+        assert!(queues.flush(&LIMITS).is_empty());
+        let [(1, waiting)] = queues.backlogs()[..] else {
+            panic!("member 1 still has bytes waiting");
+        };
+        assert!(waiting < 256 * 1024, "the socket took some");
+        assert_eq!(queues.queued_bytes(), waiting);
+        queues.remove(1);
+        assert_eq!(queues.queued_bytes(), 0);
     }
 
     #[test]
     fn pushed_lines_keep_their_order_behind_what_waits() {
         let (mut queue, _peer) = queue_to_a_stalled_peer();
-        queue.push(b"one\n".to_vec(), LIMITS.max_backlog);
-        queue.push(b"two\n".to_vec(), LIMITS.max_backlog);
+        queue.push(b"one\n".to_vec());
+        queue.push(b"two\n".to_vec());
         assert_eq!(&queue.bytes[queue.sent..], b"one\ntwo\n");
-    }
-
-    #[test]
-    fn lines_past_the_limit_are_refused_and_the_member_given_up_on() {
-        let (mut queue, _peer) = queue_to_a_stalled_peer();
-        queue.push(vec![b'x'; 512 * 1024], LIMITS.max_backlog);
-        assert!(queue.flush(LIMITS, Instant::now()).is_ok());
-        let waiting = queue.backlog();
-        queue.push(vec![b'y'; LIMITS.max_backlog], LIMITS.max_backlog);
-        assert!(queue.backlog() <= waiting, "the refused lines are not kept");
-        let result = queue.flush(LIMITS, Instant::now());
-        assert!(matches!(result, Err(Failure::NotReading)), "{result:?}");
     }
 }

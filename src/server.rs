@@ -20,9 +20,9 @@
 use crate::acceptor;
 use crate::broadcaster;
 use crate::config::Config;
+use crate::drop_rules::Limits;
 use crate::logger::{Log, LogSink};
 use crate::room::Room;
-use crate::send_queue::Limits;
 use crate::trace::Trace;
 use socket2::SockRef;
 use std::io;
@@ -73,8 +73,11 @@ impl Server {
         let broadcaster = spawn_named("broadcaster", {
             let room = Arc::clone(&room);
             let limits = Limits {
-                max_backlog: config.max_backlog,
                 write_timeout: config.write_timeout,
+                soft_backlog: config.soft_backlog,
+                soft_timeout: config.soft_timeout,
+                max_backlog: config.max_backlog,
+                room_budget: config.room_budget,
             };
             let log = log.clone();
             let trace = Trace::new(config.trace, &log);

@@ -84,6 +84,12 @@ pub struct Options {
         help = "extra clients that join and never read"
     )]
     pub stalled: usize,
+    /// A reader that is behind, not gone: a laptop busy for a moment, a Ctrl-Z. The server must
+    /// keep such a reader and deliver everything once it reads again.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds,
+          help = "each client that does not send stops reading once, for this long, after its \
+                  first message")]
+    pub pause: Option<Duration>,
     /// The smallest message text, in bytes; the stamp alone is used when it is longer.
     #[arg(
         long,
@@ -203,13 +209,14 @@ mod tests {
         let Ok(Command::Run(o)) = parse(
             "--addr 127.0.0.1:5000 --clients 50 --senders 10 --messages 2000 --rate 20 \
              --stalled 1 --size 512 --timeout 2.5 --no-prompt --server-pid 42 --label stall \
-             --server-name go --json --lockstep",
+             --server-name go --json --lockstep --pause 0.3",
         ) else {
             panic!("a full scenario must parse");
         };
         assert_eq!((o.clients, o.senders, o.messages), (50, 10, 2000));
         assert_eq!((o.rate, o.stalled, o.size), (Some(20.0), 1, 512));
         assert_eq!(o.timeout, Duration::from_millis(2500));
+        assert_eq!(o.pause, Some(Duration::from_millis(300)));
         assert!(!o.prompt && o.json && o.lockstep);
         assert_eq!(o.server_pid, Some(42));
         assert_eq!((o.label.as_str(), o.server_name.as_str()), ("stall", "go"));

@@ -15,6 +15,7 @@ use crate::signals::{Progress, Signals, THREAD_STACK};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::thread;
+use std::time::Duration;
 
 /// What one client does.
 pub struct ClientPlan {
@@ -22,6 +23,8 @@ pub struct ClientPlan {
     pub id: String,
     pub prompt: bool,
     pub inbox: Inbox,
+    /// Stop reading once, for this long, after the first message (`--pause`).
+    pub pause: Option<Duration>,
     pub send: Option<SendPlan>,
 }
 
@@ -41,13 +44,14 @@ fn run(plan: ClientPlan, signals: Signals) {
         id,
         prompt,
         mut inbox,
+        mut pause,
         send,
     } = plan;
     let result = join(&addr, &id, prompt, &signals.clock).and_then(|mut reader| {
         if let Some(send) = send {
             sender::spawn(send, reader.get_ref(), signals.clone())?;
         }
-        let result = receive(&mut reader, &mut inbox, &signals);
+        let result = receive(&mut reader, &mut inbox, &mut pause, &signals);
         Ok((reader, result))
     });
     let (connection, error) = match result {
@@ -93,10 +97,12 @@ fn join(
 }
 
 /// Reads lines into the inbox until it is done or the phase ends, telling the coordinator
-/// when the client joins and when it is ready.
+/// when the client joins and when it is ready. With a `pause`, stops reading for that long once,
+/// after the first message.
 fn receive(
     reader: &mut BufReader<TcpStream>,
     inbox: &mut Inbox,
+    pause: &mut Option<Duration>,
     signals: &Signals,
 ) -> Result<(), String> {
     let mut line = Vec::new();
@@ -110,6 +116,11 @@ fn receive(
         let before = inbox.stage();
         inbox.on_line(lossy(&line).trim_end(), signals.clock.now())?;
         announce(before, inbox.stage(), signals);
+        if inbox.received() > 0
+            && let Some(pause) = pause.take()
+        {
+            thread::sleep(pause);
+        }
     }
     Ok(())
 }

@@ -108,6 +108,11 @@ impl Inbox {
         }
     }
 
+    /// Messages received so far.
+    pub fn received(&self) -> u64 {
+        self.tally.received
+    }
+
     pub fn stage(&self) -> Stage {
         self.stage
     }

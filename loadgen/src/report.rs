@@ -83,6 +83,7 @@ impl Report {
             ("rate", self.scenario.rate),
             ("stalled", Some(self.scenario.stalled as f64)),
             ("size", Some(self.scenario.size as f64)),
+            ("pause_s", self.scenario.pause.map(|d| d.as_secs_f64())),
             ("failures", Some(self.failures as f64)),
             ("connect_s", secs(self.connect)),
             ("join_s", secs(self.join)),
@@ -122,9 +123,12 @@ impl Report {
                     false => format!("at {r}/s each, starts spread over 1/{r} s"),
                 }
             });
+        let pause = self.scenario.pause.map_or(String::new(), |d| {
+            format!(", readers pause {:.3} s once", d.as_secs_f64())
+        });
         let _ = writeln!(
             out,
-            "loadgen {} against {} ({}): {} clients + {} stalled, {} senders x {} messages {rate}",
+            "loadgen {} against {} ({}): {} clients + {} stalled, {} senders x {} messages {rate}{pause}",
             self.scenario.label,
             self.scenario.server_name,
             self.scenario.addr,

@@ -209,6 +209,7 @@ fn spawn_clients(
             id: names.id(index),
             prompt: options.prompt,
             inbox: Inbox::new(names.clone(), index, expected),
+            pause: if sends { None } else { options.pause },
             send: sends.then_some(SendPlan {
                 index,
                 messages,

@@ -5,6 +5,8 @@
 #![allow(dead_code)] // Each test file uses its own part of these helpers.
 
 pub mod lan;
+pub mod log;
+pub mod numbered;
 pub mod program;
 
 use realtime_chat::logger::LogSink;
@@ -44,6 +46,15 @@ pub fn omar_and_ahmed(addr: SocketAddr) -> (Client, Client) {
     let (mut omar, _) = Client::join(addr, "Omar");
     let ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar]);
     (omar, ahmed)
+}
+
+/// Three clients who join in order, each join seen by those already in: the usual cast of a test
+/// with a reader, a talker and a third whose reading is under test.
+pub fn trio(addr: SocketAddr, ids: [&str; 3]) -> [Client; 3] {
+    let (mut first, _) = Client::join(addr, ids[0]);
+    let mut second = Client::join_seen_by(addr, ids[1], &mut [&mut first]);
+    let third = Client::join_seen_by(addr, ids[2], &mut [&mut first, &mut second]);
+    [first, second, third]
 }
 
 /// One test client: a real TCP connection read line by line.
