@@ -1,7 +1,7 @@
 # The three commands a user needs, and the one CI runs (.ci/run calls `make test`).
 ADDR ?= 127.0.0.1:5000
 
-.PHONY: server client test bench bench-go go-server go-client demo demo-stall demo-stop
+.PHONY: server client test bench bench-go go-server go-client go-race demo demo-stall demo-stop
 
 # Build if needed (cargo shows progress), then run the binary itself rather than `cargo run`,
 # so a demo terminal shows the chat and not cargo's "Running" line.
@@ -32,6 +32,11 @@ go-client:
 	@$(GO_CHECK)
 	@$(GO_BUILD) -o $(GO_BIN)/go-client ./client
 	@$(GO_BIN)/go-client -addr $(ADDR)
+
+# The race lab (docs/races.md): go/racy, the Go original with one lock moved, built with `-race`
+# and driven by three clients until the detector prints its report. Without Go it says skipped.
+go-race:
+	@go/racy/race.sh $(GO_BIN)
 
 # Live demos in tmux (demo/): `make demo` is a room of three with the server traced; `make
 # demo-stall` is the Go original and ours side by side, each with a client that stops reading.
