@@ -1,4 +1,5 @@
-//! The race lab (docs/races.md): the client map with no lock at all, as Go allows (`clients` and
+//! The race lab (docs/races.md): the next try after mirror_without_the_mutex.rs, a map that can be
+//! changed through a shared reference with no lock at all, as Go allows (`clients` and
 //! `mu` are two variables, and nothing makes a goroutine take `mu`). A `RefCell` lets a shared
 //! value be changed, but only by one thread: a static must be `Sync`, and it is not.
 

@@ -3,36 +3,38 @@
 //! `mu.Unlock()` moved above the loop compiles, and `-race` reports the race at run time. Here the
 //! guard *is* the access to the map: once it is dropped there is no map left to read.
 
-use crossbeam_channel::Receiver;
+use crossbeam_channel::{Receiver, Sender};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::io::Write;
 use std::net::TcpStream;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 struct Message {
     from: String,
     text: String,
 }
 
-static CLIENTS: LazyLock<Mutex<HashMap<String, TcpStream>>> =
+// As in steps/1-mirror/server.rs.
+static CLIENTS: LazyLock<Mutex<HashMap<String, Arc<TcpStream>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
+static BROADCAST: LazyLock<(Sender<Message>, Receiver<Message>)> =
+    LazyLock::new(|| crossbeam_channel::bounded(0));
 
-fn broadcaster(broadcast: Receiver<Message>) {
-    for msg in broadcast {
+fn broadcaster() {
+    for msg in BROADCAST.1.iter() {
         let clients = CLIENTS.lock();
         // RACE: the lock moved up from below the loop, as in go/racy/server.go.
         drop(clients);
-        for (id, mut conn) in clients.iter() {
+        for (id, conn) in clients.iter() {
             if *id == msg.from {
                 continue;
             }
-            let _ = writeln!(conn, "{}", msg.text);
+            let _ = writeln!(&**conn, "{}", msg.text);
         }
     }
 }
 
 fn main() {
-    let (_, broadcast) = crossbeam_channel::bounded(0);
-    broadcaster(broadcast);
+    broadcaster();
 }
