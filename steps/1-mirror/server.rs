@@ -121,10 +121,8 @@ fn handle_client(conn: TcpStream) {
         text: format!("User {id} joined the chat"),
     });
 
-    loop {
-        let Ok(line) = read_string(&mut reader) else {
-            break;
-        };
+    // GO: Go's `for { line, err := ...; if err != nil { break } ... }` is one `while let`.
+    while let Ok(line) = read_string(&mut reader) {
         // NOTE: the text is forwarded as it came, escape codes included.
         let text = line.trim();
         send(Message {
