@@ -1,7 +1,7 @@
 # The three commands a user needs, and the one CI runs (.ci/run calls `make test`).
 ADDR ?= 127.0.0.1:5000
 
-.PHONY: server client test bench bench-go go-server go-client go-race demo demo-stall demo-stop
+.PHONY: server client test bench bench-go go-server go-client go-race exercise solutions demo demo-stall demo-stop
 
 # Build if needed (cargo shows progress), then run the binary itself rather than `cargo run`,
 # so a demo terminal shows the chat and not cargo's "Running" line.
@@ -61,10 +61,21 @@ test:
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 	cargo test --workspace
 
+# `make exercise N=3`: exercise 3's test (docs/exercises.md), ignored by `make test` until solved.
+exercise:
+	@test -n "$(N)" || { echo "exercise: which one? make exercise N=3 (see docs/exercises.md)" >&2; exit 2; }
+	cargo test --test exercises exercise_$(N)_ -- --ignored
+
+# Every model solution (docs/solutions/) makes its exercise's test pass, in a scratch copy of the
+# repository; CI runs it after `make test`, which it would slow by minutes (one rebuild per patch).
+solutions:
+	.ci/solutions
+
 # `make bench`: the seven load scenarios against our server (release build, a free port), printed
 # as one table. `make bench-go` (or `make bench BENCH_GO=1`) runs them against the Go original too,
 # with each scenario's ratio Go / ours. Each scenario gets a fresh server on a free port, so one
 # scenario's backlog or teardown (10,000 leaves) never lands in the next one's numbers or peak RSS.
+# `make bench SCENARIO=classroom` runs that one scenario only.
 # Each run is kept as a JSON line in $(BENCH_DIR), each server's output in a .log beside it.
 BENCH_BIN = $(RELEASE)
 BENCH_DIR = $(BENCH_BIN)/bench
@@ -75,7 +86,11 @@ BENCH_NOFILE = 20000
 # purpose. loadgen connects from 127.0.0.1, which `--max-per-address` exempts by default.
 BENCH_SCALE ?= 10000
 
+BENCH_SCENARIOS = classroom classroom-lockstep burst scale stall stall-8 stall-200
+
 bench:
+	@if [ -n "$(SCENARIO)" ] && ! echo " $(BENCH_SCENARIOS) " | grep -q " $(SCENARIO) "; then \
+	  echo "bench: no scenario $(SCENARIO); try one of: $(BENCH_SCENARIOS)" >&2; exit 2; fi
 	@if [ -n "$(BENCH_GO)" ]; then $(GO_CHECK); fi
 	cargo build --release --workspace --bins
 	@if [ -n "$(BENCH_GO)" ]; then $(GO_BUILD) -o $(GO_BIN)/go-server ./server; fi
@@ -83,7 +98,7 @@ bench:
 	@ulimit -n $(BENCH_NOFILE) 2>/dev/null || echo "bench: cannot raise the open-file limit to \
 	$(BENCH_NOFILE) (hard limit $$(ulimit -Hn)); the scale scenario will report failures; \
 	as root: ulimit -Hn $(BENCH_NOFILE)" >&2; \
-	scenario() { label=$$1; shift; log=$(BENCH_DIR)/$$name-$$label.log; \
+	scenario() { label=$$1; shift; [ -z "$(SCENARIO)" ] || [ "$$label" = "$(SCENARIO)" ] || return 0; log=$(BENCH_DIR)/$$name-$$label.log; \
 	  port=$$($(BENCH_BIN)/loadgen --free-port) || exit 1; rm -f $$log; \
 	  eval "exec $$command" > $$log 2>&1 & pid=$$!; \
 	  for i in $$(seq 50); do grep -qs "Server running" $$log && break; sleep 0.1; done; \
