@@ -147,6 +147,38 @@ fn exercise_6_an_idle_user_is_dropped() {
     assert_eq!(list, "** No other users in chat **");
 }
 
+/// Exercise 9: `/join cafe` moves Ahmed to the room `cafe`: the lobby hears him leave, the cafe
+/// hears newcomers join, and each room's messages and `/users` stay in that room.
+#[test]
+#[ignore = "exercise 9: solve it, then `make exercise N=9`"]
+fn exercise_9_join_moves_a_user_to_another_room() {
+    let server = start_server();
+    let addr = server.local_addr();
+    let (mut omar, _) = Client::join(addr, "Omar");
+    let mut sarah = Client::join_seen_by(addr, "Sarah", &mut [&mut omar]);
+    let mut ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar, &mut sarah]);
+    ahmed.send("/join cafe");
+    ahmed.expect("** No other users in chat **");
+    omar.expect("User Ahmed left the chat");
+    sarah.expect("User Ahmed left the chat");
+    sarah.send("/join cafe");
+    sarah.expect("** Current users in chat: Ahmed **");
+    ahmed.expect("User Sarah joined the chat");
+    omar.expect("User Sarah left the chat");
+    sarah.send("hi cafe");
+    ahmed.expect("[Sarah]: hi cafe");
+    assert_eq!(
+        omar.users(),
+        ["Omar"],
+        "the cafe's message stays in the cafe"
+    );
+    assert_eq!(
+        ahmed.users(),
+        ["Sarah", "Ahmed"],
+        "in the order they joined the server"
+    );
+}
+
 /// The port in `Server running on port N...`.
 fn banner_address(banner: &str) -> SocketAddr {
     let port = banner
