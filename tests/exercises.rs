@@ -179,6 +179,40 @@ fn exercise_9_join_moves_a_user_to_another_room() {
     );
 }
 
+/// Exercise 10: each joined client has a writer thread of its own, named `writer-<peer>`, which
+/// ends when its client leaves; the chat works as before.
+#[test]
+#[ignore = "exercise 10: solve it, then `make exercise N=10`"]
+fn exercise_10_a_writer_thread_per_client() {
+    let server = start_server();
+    let addr = server.local_addr();
+    let (mut omar, _) = Client::join(addr, "Omar");
+    let mut sarah = Client::join_seen_by(addr, "Sarah", &mut [&mut omar]);
+    let ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar, &mut sarah]);
+    // Each has received a line, so each writer has been started.
+    assert_eq!(writer_threads(), 3, "one writer thread per joined client");
+    omar.send("hello");
+    sarah.expect("[Omar]: hello");
+    drop(ahmed);
+    omar.expect("User Ahmed left the chat");
+    let deadline = Instant::now() + LINE_TIMEOUT;
+    while writer_threads() > 2 && Instant::now() < deadline {
+        std::thread::yield_now();
+    }
+    assert_eq!(writer_threads(), 2, "Ahmed's writer ends when he leaves");
+}
+
+/// How many threads of this process are named `writer-...` (Linux keeps a thread's name, cut to
+/// 15 bytes, in /proc/self/task/TID/comm).
+fn writer_threads() -> usize {
+    let tasks = std::fs::read_dir("/proc/self/task").expect("Linux's /proc");
+    tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("comm")).ok())
+        .filter(|name| name.starts_with("writer-"))
+        .count()
+}
+
 /// The port in `Server running on port N...`.
 fn banner_address(banner: &str) -> SocketAddr {
     let port = banner
