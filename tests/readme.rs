@@ -15,9 +15,10 @@ const DECLARATIONS: [&str; 8] = [
 ];
 
 /// The chapters the README promises, each of which must exist and be linked from it.
-const CHAPTERS: [&str; 9] = [
+const CHAPTERS: [&str; 10] = [
     "docs/design.md",
     "docs/life-of-a-message.md",
+    "docs/steps.md",
     "docs/go-to-rust.md",
     "docs/races.md",
     "docs/exercises.md",
