@@ -31,6 +31,9 @@ type Message struct {
 // notice and message to the broadcaster; it is unbuffered, so a sender waits
 // until the broadcaster takes its message.
 //
+// RECONSTRUCTION: the original's description does not say whether broadcast
+// is buffered. Unbuffered is what make(chan Message) gives without a size.
+//
 // NOTE: nothing makes code that reads clients take mu first: the map and its
 // lock are two separate variables.
 var (
@@ -72,8 +75,9 @@ func main() {
 func handleClient(conn net.Conn) {
 	defer conn.Close()
 
-	// DIFFERENCE: the original asks nothing; the client's first line is its
-	// ID. The prompt is the Rust port's, so both clients work with both servers.
+	// The original "accepts clients and asks them to send their ID"; the words
+	// are those of its transcript ("Enter your ID: Ahmed"). They go as a line
+	// of their own, so nc shows them; the client keeps the ID on that line.
 	fmt.Fprintln(conn, "Enter your ID:")
 
 	// NOTE: ReadString grows its buffer until a newline arrives: a line
@@ -121,6 +125,10 @@ func handleClient(conn net.Conn) {
 }
 
 // broadcaster sends each message to every client except its sender.
+//
+// RECONSTRUCTION (go/server/server.go): the writes happen while mu is held,
+// the simplest way to keep the map still while ranging over it. Here they do
+// not, and nothing keeps the map still.
 func broadcaster() {
 	for msg := range broadcast {
 		mu.Lock()
@@ -131,9 +139,9 @@ func broadcaster() {
 			if id == msg.From {
 				continue
 			}
-			// NOTE: no write deadline, and mu is held: a client that stops
-			// reading blocks this write forever, and with it every message,
-			// join and leave in the room.
+			// NOTE: no write deadline: a client that stops reading blocks this
+			// write forever, and with it every message, join and leave in the
+			// room (they now wait on broadcast rather than on mu).
 			fmt.Fprintln(conn, msg.Text)
 		}
 	}
