@@ -1,7 +1,7 @@
 # The three commands a user needs, and the one CI runs (.ci/run calls `make test`).
 ADDR ?= 127.0.0.1:5000
 
-.PHONY: server client test bench bench-go go-server go-client demo demo-stall demo-stop
+.PHONY: server client test bench bench-go go-server go-client go-race step step-client exercise solutions demo demo-stall demo-stop
 
 # Build if needed (cargo shows progress), then run the binary itself rather than `cargo run`,
 # so a demo terminal shows the chat and not cargo's "Running" line.
@@ -33,6 +33,26 @@ go-client:
 	@$(GO_BUILD) -o $(GO_BIN)/go-client ./client
 	@$(GO_BIN)/go-client -addr $(ADDR)
 
+# The race lab (docs/races.md): go/racy, the Go original with one lock moved, built with `-race`
+# and driven by three clients until the detector prints its report. Without Go it says skipped.
+go-race:
+	@go/racy/race.sh $(GO_BIN)
+
+# The course's steps (steps/, docs/steps.md), from the Go original in Rust (STEP=1) to hostile
+# input (STEP=4). Like the Go server, a step's server takes only a port and listens on every
+# interface. There is one client for every step (steps/1-mirror/client.rs): STEP is not needed.
+STEP ?= 1
+STEP_CHECK = case "$(STEP)" in 1|2|3|4) ;; *) echo "$@: STEP is 1, 2, 3 or 4 (see docs/steps.md)" >&2; exit 2;; esac
+
+step:
+	@$(STEP_CHECK)
+	@cargo build --release -p steps --bin step$(STEP)-server
+	@$(RELEASE)/step$(STEP)-server -port $(lastword $(subst :, ,$(ADDR)))
+
+step-client:
+	@cargo build --release -p steps --bin step1-client
+	@$(RELEASE)/step1-client -addr $(ADDR)
+
 # Live demos in tmux (demo/): `make demo` is a room of three with the server traced; `make
 # demo-stall` is the Go original and ours side by side, each with a client that stops reading.
 # Each runs in a tmux server of its own, so a user's own tmux sessions are never touched.
@@ -49,17 +69,29 @@ demo-stall:
 demo-stop:
 	@tmux -L realtime-chat-demo kill-server 2>/dev/null && echo "demo stopped" || echo "no demo running"
 
-# --workspace: the chat and the load generator beside it (loadgen/) are checked alike.
+# --workspace: the chat, the load generator beside it (loadgen/) and the course's steps (steps/)
+# are checked alike.
 test:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 	cargo test --workspace
 
+# `make exercise N=3`: exercise 3's test (docs/exercises.md), ignored by `make test` until solved.
+exercise:
+	@test -n "$(N)" || { echo "exercise: which one? make exercise N=3 (see docs/exercises.md)" >&2; exit 2; }
+	cargo test --test exercises exercise_$(N)_ -- --ignored
+
+# Every model solution (docs/solutions/) makes its exercise's test pass, in a scratch copy of the
+# repository; CI runs it after `make test`, which it would slow by minutes (one rebuild per patch).
+solutions:
+	.ci/solutions
+
 # `make bench`: the ten load scenarios against our server (release build, a free port), printed
 # as one table. `make bench-go` (or `make bench BENCH_GO=1`) runs them against the Go original too,
 # with each scenario's ratio Go / ours. Each scenario gets a fresh server on a free port, so one
 # scenario's backlog or teardown (10,000 leaves) never lands in the next one's numbers or peak RSS.
+# `make bench SCENARIO=classroom` runs that one scenario only.
 # Each run is kept as a JSON line in $(BENCH_DIR), each server's output in a .log beside it.
 BENCH_BIN = $(RELEASE)
 BENCH_DIR = $(BENCH_BIN)/bench
@@ -74,7 +106,11 @@ BENCH_NOFILE = 20000
 # purpose. loadgen connects from 127.0.0.1, which `--max-per-address` exempts by default.
 BENCH_SCALE ?= 10000
 
+BENCH_SCENARIOS = classroom classroom-lockstep burst scale stall stall-8 stall-200
+
 bench:
+	@if [ -n "$(SCENARIO)" ] && ! echo " $(BENCH_SCENARIOS) " | grep -q " $(SCENARIO) "; then \
+	  echo "bench: no scenario $(SCENARIO); try one of: $(BENCH_SCENARIOS)" >&2; exit 2; fi
 	@if [ -n "$(BENCH_GO)" ]; then $(GO_CHECK); fi
 	cargo build --release --workspace --bins
 	@if [ -n "$(BENCH_GO)" ]; then $(GO_BUILD) -o $(GO_BIN)/go-server ./server; fi
@@ -82,7 +118,8 @@ bench:
 	@ulimit -n $(BENCH_NOFILE) 2>/dev/null || echo "bench: cannot raise the open-file limit to \
 	$(BENCH_NOFILE) (hard limit $$(ulimit -Hn)); the scale scenario will report failures; \
 	as root: ulimit -Hn $(BENCH_NOFILE)" >&2; \
-	scenario() { label=$$1; shift; log=$(BENCH_DIR)/$$name-$$label.log; \
+	scenario() { label=$$1; shift; [ -z "$(SCENARIO)" ] || [ "$$label" = "$(SCENARIO)" ] || return 0; \
+	  log=$(BENCH_DIR)/$$name-$$label.log; \
 	  port=$$($$inside $(BENCH_BIN)/loadgen --free-port) || exit 1; rm -f $$log; \
 	  eval "exec $$inside $$command" > $$log 2>&1 & pid=$$!; \
 	  for i in $$(seq 50); do grep -qs "Server running" $$log && break; sleep 0.1; done; \

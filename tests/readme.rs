@@ -15,14 +15,16 @@ const DECLARATIONS: [&str; 8] = [
 ];
 
 /// The chapters the README promises, each of which must exist and be linked from it.
-const CHAPTERS: [&str; 8] = [
-    "docs/client.md",
-    "docs/protocol.md",
-    "docs/go-to-rust.md",
-    "docs/life-of-a-message.md",
+const CHAPTERS: [&str; 10] = [
     "docs/design.md",
-    "docs/performance.md",
+    "docs/life-of-a-message.md",
+    "docs/steps.md",
+    "docs/go-to-rust.md",
+    "docs/races.md",
     "docs/exercises.md",
+    "docs/protocol.md",
+    "docs/client.md",
+    "docs/performance.md",
     "docs/tests.md",
 ];
 
@@ -107,6 +109,36 @@ fn every_go_line_in_the_go_to_rust_table_says_what_the_row_quotes() {
         }
     }
     assert!(checked >= 15, "only {checked} Go lines were checked");
+}
+
+/// Every snippet the Go-to-Rust table's third column quotes occurs, as written, in one of the
+/// files its last column names (the mirror's or ours), so a quote cannot outlive the code.
+#[test]
+fn every_rust_snippet_in_the_go_to_rust_table_occurs_where_it_points() {
+    let chapter = read("docs/go-to-rust.md");
+    let mut checked = 0;
+    for row in table_rows(&chapter) {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let sources: Vec<(String, String)> = places(cells[3])
+            .into_iter()
+            .map(|(path, _)| (squeeze(&read(&path)), path))
+            .collect();
+        for snippet in backticked(cells[2]) {
+            let snippet = squeeze(&snippet.replace("\\|", "|"));
+            assert!(
+                quoted_in(&snippet, &sources),
+                "`{snippet}` is in none of {:?}",
+                sources.iter().map(|(_, path)| path).collect::<Vec<_>>()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "only {checked} Rust snippets were checked");
+}
+
+/// True if one of the `(text, path)` sources contains `snippet`.
+fn quoted_in(snippet: &str, sources: &[(String, String)]) -> bool {
+    sources.iter().any(|(text, _)| text.contains(snippet))
 }
 
 /// The text with every run of white space made one space (gofmt aligns with several).
@@ -220,13 +252,14 @@ fn table_rows(section: &str) -> Vec<&str> {
     lines.into_iter().skip(2).collect()
 }
 
-/// Parses "`src/a.rs`: `x`, `Y::z`; `src/b.rs`: `w`" into paths and their items.
+/// Parses "`src/a.rs`: `x`, `Y::z`; `src/b.rs`: `w`" into paths and their items (in `src/` and
+/// the steps, `steps/`).
 fn places(cell: &str) -> Vec<(String, Vec<String>)> {
     cell.split(';')
         .filter_map(|part| {
             let (path, items) = part.split_once(':')?;
             let path = path.trim().trim_matches('`');
-            path.starts_with("src/")
+            (path.starts_with("src/") || path.starts_with("steps/"))
                 .then(|| (path.to_string(), backticked(items)))
         })
         .collect()
@@ -306,6 +339,16 @@ fn the_checkers_notice_what_is_missing() {
         links("see [a](docs/a.md) and [b](https://x.org)"),
         ["docs/a.md"]
     );
+    let stale = squeeze("a stale quote");
+    let source = (
+        squeeze("fn run() {\n    events.recv()\n}"),
+        "src/b.rs".to_string(),
+    );
+    assert!(quoted_in(
+        &squeeze("events.recv()"),
+        std::slice::from_ref(&source)
+    ));
+    assert!(!quoted_in(&stale, &[source]));
     assert_eq!(
         places("`src/a.rs`: `x`, `Y::z`; `src/b.rs`: `w`"),
         [

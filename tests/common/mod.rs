@@ -203,6 +203,22 @@ impl Client {
         }
     }
 
+    /// The next line if one arrives within `wait`, the end of the stream, or nothing. For tests
+    /// that must tell a silent server from one that answers; `wait` is theirs to document.
+    pub fn next_within(&mut self, wait: Duration) -> Arrival {
+        self.stream.set_read_timeout(Some(wait)).unwrap();
+        let mut buf = Vec::new();
+        let result = self.reader.read_until(b'\n', &mut buf);
+        self.stream.set_read_timeout(Some(LINE_TIMEOUT)).unwrap();
+        match result {
+            Ok(0) => Arrival::Closed,
+            Ok(_) => Arrival::Line(String::from_utf8_lossy(&buf).trim_end_matches('\n').into()),
+            Err(e) if is_timeout(e.kind()) => Arrival::Nothing,
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => Arrival::Closed,
+            Err(e) => panic!("reading from the server: {e}"),
+        }
+    }
+
     /// Sends `/users` and returns the names listed.
     pub fn users(&mut self) -> Vec<String> {
         self.send("/users");
@@ -213,6 +229,15 @@ impl Client {
             .unwrap_or_else(|| panic!("expected a /users answer, got {line:?}"));
         names.split(", ").map(str::to_string).collect()
     }
+}
+
+/// What [`Client::next_within`] saw: a line (without its newline), the end of the stream, or
+/// nothing within the wait.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Arrival {
+    Line(String),
+    Closed,
+    Nothing,
 }
 
 fn is_timeout(kind: ErrorKind) -> bool {
