@@ -305,7 +305,7 @@ fn a_wrapped_line_in_40_columns_survives_an_incoming_message() {
         "** Current users in chat: Omar **",
         "[Omar]: hello",
         first.as_str(),
-        second,
+        &format!("  {second}"),
         "[you] >",
     ];
     ahmed.wait_for(&format!("exactly {expected:#?}"), |t| t.rows() == expected);
@@ -321,8 +321,13 @@ fn a_message_taller_than_the_window_appears_once() {
     ahmed.wait_for_bottom(&["[you] > half"]);
     let tall: String = (0..150).map(|n| format!("{n:03}.")).collect();
     omar.send(&tall);
-    ahmed.wait_for_bottom(&[&tall[tall.len() - 8..], "[you] > half"]);
-    let everything = ahmed.all_rows().concat();
+    ahmed.wait_for("the message's end above the line being edited", |t| {
+        let rows = t.rows();
+        rows.ends_with(&["[you] > half".to_string()]) && rows[rows.len() - 2].ends_with("149.")
+    });
+    // Its rows after the first are indented (see `tests/client_wrapping.rs`).
+    let rows = ahmed.all_rows();
+    let everything: String = rows.iter().map(|row| row.trim_start()).collect();
     assert_eq!(everything.matches(&tall).count(), 1, "{everything}");
     assert_eq!(
         everything.matches("[you] > half").count(),

@@ -151,6 +151,11 @@ fn read_id(editor: &mut LineEditor, painted: &str) -> bool {
     let Some(id) = editor.read(&prompt, painted) else {
         return false;
     };
+    // NOTE: ignoring errors: the screen thread outlives the editor's use of it.
+    let _ = editor
+        .outbox
+        .screen
+        .send(Draw::Shown(format!("{painted}{id}")));
     !dialogue::is_quit(id.as_bytes()) && outbox::send(&editor.outbox.stream, &id).is_ok()
 }
 

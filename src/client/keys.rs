@@ -92,7 +92,8 @@ impl ConditionalEventHandler for Recall {
 }
 
 /// The editor's hooks: no hints or validation; completion puts in a recalled line, and the
-/// prompt hook tells the screen that a frame is being drawn (see [`Stage::frame`]).
+/// highlighting hooks tell the screen that a frame is being drawn (see [`Stage::frame`]) and
+/// what it holds.
 pub struct Hooks {
     pub stage: Arc<Stage>,
     pub outbox: Arc<Outbox>,
@@ -126,6 +127,13 @@ impl Helper for Hooks {}
 impl Highlighter for Hooks {
     fn highlight_prompt<'b, 's: 'b, 'p: 'b>(&'s self, prompt: &'p str, _: bool) -> Cow<'b, str> {
         self.stage.frame();
+        self.stage.drawing(prompt, true);
         Cow::Borrowed(prompt)
+    }
+
+    /// Leaves the line as it is; only notes it for the screen (see [`Stage::drawing`]).
+    fn highlight<'l>(&self, line: &'l str, _: usize) -> Cow<'l, str> {
+        self.stage.drawing(line, false);
+        Cow::Borrowed(line)
     }
 }

@@ -7,6 +7,7 @@
 //! | `go` a reader of `conn` printing lines  | `receiver`: the calling thread, [`receive`] |
 //! | `main` reading `os.Stdin` into `conn`   | in a pipe, `sender`: [`send_input`]; in a terminal, `editor`: [`editor::run`] |
 //! | (the terminal's own echo)               | in a terminal, `screen`: [`screen::run`], printing above the line being edited |
+//! | (the terminal's own rewrapping)         | in a terminal, `resize`: [`redraw::watch_resizes`], asking the screen to draw again |
 //!
 //! The roles are swapped relative to Go on purpose: a thread blocked reading standard input cannot
 //! be woken, and when the server goes away the client must exit at once. So the receiver, whose end
@@ -38,9 +39,11 @@ pub mod editor;
 pub mod history;
 pub mod keys;
 pub mod outbox;
+pub mod redraw;
 pub mod render;
 pub mod screen;
 pub mod terminal;
+pub mod wrap;
 
 pub use args::{ColorChoice, Options};
 pub use connect::ConnectError;
@@ -101,6 +104,10 @@ pub fn run(options: Options) -> Result<Ending, ConnectError> {
             spawn("screen", {
                 let stage = Arc::clone(&stage);
                 move || screen::run(printer, &stage, draws)
+            });
+            spawn("resize", {
+                let screen = screen.clone();
+                move || redraw::watch_resizes(screen)
             });
             return Ok(in_terminal(&stream, editor, &stage, screen, colour, id));
         }
