@@ -69,15 +69,19 @@ fn every_continuation_row_is_indented_and_the_editor_is_not() {
 
 /// Issue 21's first case: Ahmed has typed a line that fits at 100 columns; the window narrows to
 /// 40x20, a message arrives, and the window widens again. The message is on screen, the line
-/// he typed is there once, whole, and nothing of it is left above.
+/// he typed is there once, whole, and nothing of it is left above. The emulator cuts the rows
+/// that do not fit a narrower window (tmux rewraps them, see the test below): the line that
+/// arrived before the resize is whole again only because the client draws it again.
 #[test]
 fn a_resize_keeps_the_message_that_arrived_and_leaves_no_stale_row() {
     let server = common::start_server();
     let (mut omar, mut ahmed) = omar_then_ahmed(server.local_addr(), (30, 100));
+    let before = "[Omar]: a line longer than forty columns, sent before the resize";
+    omar.send(&before["[Omar]: ".len()..]);
     let typed = "x".repeat(64);
     let editing = format!("[you] > {typed}");
     ahmed.keys(&typed);
-    ahmed.wait_for_bottom(&[&editing]);
+    ahmed.wait_for_bottom(&[before, &editing]);
 
     ahmed.resize(20, 40);
     omar.send("MESSAGE-X");
@@ -86,6 +90,7 @@ fn a_resize_keeps_the_message_that_arrived_and_leaves_no_stale_row() {
     let expected = [
         "Enter your ID: Ahmed",
         "** Current users in chat: Omar **",
+        before,
         "[Omar]: MESSAGE-X",
         editing.as_str(),
     ];
