@@ -130,6 +130,59 @@ fn a_resize_loses_no_line_from_the_screen_or_the_scrollback() {
     }
 }
 
+/// Issue 21's second case: a line taller than the window. Each frame the editor draws (here, for
+/// the notice that the line is too long, and for two messages) shows only the rows that fit, so
+/// nothing of it scrolls into the scrollback; once cleared, no row of it is left anywhere.
+#[test]
+fn a_line_taller_than_the_window_leaves_no_stale_copies() {
+    let server = common::start_server();
+    let (mut omar, mut ahmed) = omar_then_ahmed(server.local_addr(), (24, 80));
+    let paste = "y".repeat(5000);
+    ahmed.keys(&format!("\x1b[200~{paste}\x1b[201~"));
+    // 8 + 5,000 columns: 62 full rows and 48 columns; the window shows the last 24.
+    let tail = "y".repeat(48);
+    ahmed.wait_for_bottom(&[&"y".repeat(80), &tail]);
+    ahmed.keys("\r");
+    omar.send("one");
+    omar.send("two");
+    ahmed.wait_for_row("[Omar]: two");
+    ahmed.wait_for_bottom(&[&tail]);
+    ahmed.keys("\x15"); // Ctrl-U
+    // The editor had the whole window; emptied, it starts again at the top.
+    ahmed.wait_for("the empty prompt alone", |t| t.rows() == ["[you] >"]);
+    let rows = ahmed.all_rows();
+    assert!(!rows.iter().any(|row| row.contains("yyy")), "{rows:#?}");
+    let notice = "** Line too long (5000 bytes, max 4096); not sent: shorten it and press Enter **";
+    for line in [notice, "[Omar]: one", "[Omar]: two"] {
+        let copies = rows.iter().filter(|row| *row == line).count();
+        assert_eq!(copies, 1, "{line:?} in {rows:#?}");
+    }
+}
+
+/// A paste of 60 lines in a window of 30 rows: the editor shows its last rows, and Enter sends
+/// each line, shown once as the user's own; no bare copy of a pasted line is left above.
+#[test]
+fn a_paste_taller_than_the_window_is_shown_once() {
+    let server = common::start_server();
+    let (mut omar, mut ahmed) = omar_then_ahmed(server.local_addr(), (30, 80));
+    let lines: Vec<String> = (1..=60).map(|n| format!("pasted line {n:02}")).collect();
+    ahmed.keys(&format!("\x1b[200~{}\x1b[201~", lines.join("\r")));
+    ahmed.wait_for_bottom(&["pasted line 59", "pasted line 60"]);
+    ahmed.keys("\r");
+    for line in &lines {
+        omar.expect(&format!("[Ahmed]: {line}"));
+    }
+    ahmed.wait_for_bottom(&["[you] > pasted line 60", "[you] >"]);
+    let rows = ahmed.all_rows();
+    for line in &lines {
+        let copies = rows
+            .iter()
+            .filter(|row| row.contains(line.as_str()))
+            .count();
+        assert_eq!(copies, 1, "{line:?} in {rows:#?}");
+    }
+}
+
 /// The same case in tmux, which, like most terminals today and unlike the emulator above,
 /// rewraps its rows when the window changes size: this is where the line that arrived was lost
 /// and a stale row of the edited line was left, before the client drew the screen again.

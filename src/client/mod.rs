@@ -43,6 +43,7 @@ pub mod redraw;
 pub mod render;
 pub mod screen;
 pub mod terminal;
+pub mod view;
 pub mod wrap;
 
 pub use args::{ColorChoice, Options};

@@ -69,9 +69,18 @@ pub struct Stage {
     state: Mutex<State>,
     /// Signalled on every change of state.
     changed: Condvar,
-    /// What the editor drew in its last full frame, prompt and line, so that a redraw leaves it
-    /// room. Written by the editor's hooks, read by the screen; never held while waiting.
-    drawn: Mutex<String>,
+    /// What the editor drew in its last full frame. Written by the editor's hooks, read by the
+    /// screen; never held while waiting.
+    pub drawn: Mutex<Drawn>,
+}
+
+/// What the editor drew in its last full frame: the prompt, for the next frame to lay the line out
+/// after it (see [`super::view`]), and the rows both took, for a redraw to leave them free.
+#[derive(Default)]
+pub struct Drawn {
+    /// As the terminal shows it, without colour.
+    pub prompt: String,
+    pub rows: usize,
 }
 
 impl Default for Stage {
@@ -79,7 +88,7 @@ impl Default for Stage {
         Stage {
             state: Mutex::new(State::Idle),
             changed: Condvar::new(),
-            drawn: Mutex::new(String::new()),
+            drawn: Mutex::new(Drawn::default()),
         }
     }
 }
@@ -112,15 +121,6 @@ impl Stage {
                 std::thread::park();
             }
         }
-    }
-
-    /// The editor draws `text` (its prompt, then its line, in two calls per frame).
-    pub fn drawing(&self, text: &str, first: bool) {
-        let mut drawn = self.drawn.lock();
-        if first {
-            drawn.clear();
-        }
-        drawn.push_str(text);
     }
 
     /// Waits until the editor can no longer draw, and says whether it is mid-`readline`
@@ -172,7 +172,7 @@ pub fn run(mut printer: impl ExternalPrinter, stage: &Stage, draws: Receiver<Dra
 fn redraw(printer: &mut impl ExternalPrinter, stage: &Stage, recent: &Recent) {
     let (rows, columns) = terminal::window_size();
     let editor_rows = match *stage.state.lock() {
-        State::Editing => wrap::editor_height(&stage.drawn.lock(), columns),
+        State::Editing => stage.drawn.lock().rows,
         _ => 1,
     };
     if let Some(text) = recent.redraw(rows, columns, editor_rows) {

@@ -60,24 +60,16 @@ pub fn rows(line: &str, columns: usize) -> Vec<String> {
     rows
 }
 
-/// How many rows the line editor takes for `text` (its prompt and line) in a window `columns`
-/// wide, counted as rustyline counts them: it wraps to column 0, as a terminal does, moves a
-/// wide character that does not fit at the end of a row to the next, and puts the cursor on a
-/// row of its own after a row filled to the last column.
-pub fn editor_height(text: &str, columns: usize) -> usize {
-    let columns = columns.max(1);
-    let (mut rows, mut width) = (1, 0);
+/// The text without its escape sequences: what a terminal shows of it.
+pub fn plain(text: &str) -> String {
     let mut pieces = Pieces { rest: text };
+    let mut plain = String::with_capacity(text.len());
     while let Some(piece) = pieces.next() {
-        let Piece::Char(c) = piece else { continue };
-        let char_width = c.width().unwrap_or(0);
-        if width + char_width > columns {
-            rows += 1;
-            width = 0;
+        if let Piece::Char(c) = piece {
+            plain.push(c);
         }
-        width += char_width;
     }
-    if width == columns { rows + 1 } else { rows }
+    plain
 }
 
 /// A line, taken apart into characters and escape sequences (`ESC [ ... letter`).
@@ -154,12 +146,7 @@ mod tests {
     }
 
     #[test]
-    fn the_editor_wraps_to_column_0() {
-        assert_eq!(editor_height("[you] > ", 10), 1);
-        assert_eq!(editor_height("[you] > a", 10), 1);
-        assert_eq!(editor_height("[you] > ab", 10), 2);
-        assert_eq!(editor_height("[you] > abc", 10), 2);
-        assert_eq!(editor_height("[you] > a日", 10), 2);
-        assert_eq!(editor_height("\x1b[32m[you] > \x1b[0ma", 10), 1);
+    fn plain_text_has_no_escape_sequences() {
+        assert_eq!(plain("\x1b[32m[you] > \x1b[0m"), "[you] > ");
     }
 }

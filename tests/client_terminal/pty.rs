@@ -130,6 +130,21 @@ impl Terminal {
         }
     }
 
+    /// Waits until `row` is on the screen or in the scrollback, as a whole row.
+    pub fn wait_for_row(&mut self, row: &str) {
+        let deadline = Instant::now() + SCREEN_TIMEOUT;
+        while !self.all_rows().iter().any(|shown| shown == row) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.output.recv_timeout(left) {
+                Ok(chunk) => self.parser.process(&chunk),
+                Err(_) => panic!(
+                    "no row ever read {row:?}; the screen shows:\n{}",
+                    self.dump()
+                ),
+            }
+        }
+    }
+
     /// Waits until the screen's last non-empty rows are `rows`.
     pub fn wait_for_bottom(&mut self, rows: &[&str]) {
         self.wait_for(&format!("{rows:#?} at the bottom"), |t| {
