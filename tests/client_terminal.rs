@@ -4,6 +4,8 @@
 //! the client under an interactive `bash`, for job control.
 
 mod common;
+// Shared with `client_wrapping.rs`, which uses parts of it this file does not.
+#[allow(dead_code)]
 #[path = "client_terminal/pty.rs"]
 mod pty;
 
