@@ -60,7 +60,7 @@ demo-stall:
 	@GO_BIN=$(GO_BIN) demo/stall.sh
 
 demo-stop:
-	@tmux -L realtime-chat-demo kill-server 2>/dev/null && echo "demo stopped" || echo "no demo running"
+	@bash -c '. demo/common.sh && demo_stop'
 
 # --workspace: the chat and the load generator beside it (loadgen/) are checked alike.
 test:
