@@ -525,3 +525,29 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+/// Issue 21: in a terminal the line editor cannot drive (`TERM=dumb`) the terminal edits the line,
+/// and the client still prompts (`[you] > `, again after each line), and Ctrl-C leaves cleanly:
+/// the others are told, and the exit code is 0, not 130.
+#[test]
+fn a_dumb_terminal_gets_the_prompt_and_a_clean_leave_on_ctrl_c() {
+    let server = common::start_server();
+    let (mut omar, _) = Client::join(server.local_addr(), "Omar");
+    let mut ahmed = Terminal::dumb_ahmed(server.local_addr(), SIZE);
+    ahmed.wait_for_bottom(&[
+        "Enter your ID: Ahmed",
+        "** Current users in chat: Omar **",
+        "[you] >",
+    ]);
+    omar.expect("User Ahmed joined the chat");
+    ahmed.keys("hello\r");
+    omar.expect("[Ahmed]: hello");
+    ahmed.wait_for_bottom(&["[you] > hello", "[you] >"]);
+    omar.send("hi");
+    ahmed.wait_for_bottom(&["[you] > hello", "[Omar]: hi", "[you] >"]);
+    assert!(!ahmed.any_colour());
+
+    ahmed.keys("\x03");
+    omar.expect("User Ahmed left the chat");
+    assert_eq!(ahmed.wait_exit(), Some(0));
+}

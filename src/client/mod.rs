@@ -5,9 +5,10 @@
 //! | Go                                      | Rust                                    |
 //! |-----------------------------------------|-----------------------------------------|
 //! | `go` a reader of `conn` printing lines  | `receiver`: the calling thread, [`receive`] |
-//! | `main` reading `os.Stdin` into `conn`   | in a pipe, `sender`: [`send_input`]; in a terminal, `editor`: [`editor::run`] |
+//! | `main` reading `os.Stdin` into `conn`   | in a pipe or a dumb terminal, `sender`: [`send_input`]; in a terminal, `editor`: [`editor::run`] |
 //! | (the terminal's own echo)               | in a terminal, `screen`: [`screen::run`], printing above the line being edited |
 //! | (the terminal's own rewrapping)         | in a terminal, `resize`: [`redraw::watch_resizes`], asking the screen to draw again |
+//! | (Ctrl-C's default: the process ends)    | in a dumb terminal, `interrupt`: leaving as `/quit` does (see [`line_mode`]) |
 //!
 //! The roles are swapped relative to Go on purpose: a thread blocked reading standard input cannot
 //! be woken, and when the server goes away the client must exit at once. So the receiver, whose end
@@ -38,6 +39,7 @@ pub mod dialogue;
 pub mod editor;
 pub mod history;
 pub mod keys;
+pub mod line_mode;
 pub mod outbox;
 pub mod redraw;
 pub mod render;
@@ -99,7 +101,6 @@ pub fn run(options: Options) -> Result<Ending, ConnectError> {
             Arc::clone(&stage),
             colour,
         );
-        // NOTE: a terminal the editor cannot drive (`TERM=dumb`) is used like a pipe.
         if let Ok((editor, printer)) = made {
             terminal::stop_signal_here(false);
             spawn("screen", {
@@ -112,6 +113,9 @@ pub fn run(options: Options) -> Result<Ending, ConnectError> {
             });
             return Ok(in_terminal(&stream, editor, &stage, screen, colour, id));
         }
+        // A terminal the editor cannot drive (`TERM=dumb`): colour only if asked for.
+        let colour = colour && options.color == ColorChoice::Always;
+        return Ok(line_mode::run(stream, colour, id));
     }
     Ok(in_pipe(stream, colour, id))
 }
@@ -160,7 +164,7 @@ fn in_pipe(stream: Arc<TcpStream>, colour: bool, id: Option<String>) -> Ending {
     let left = Arc::new(AtomicBool::new(false));
     spawn("sender", {
         let (stream, id, left) = (Arc::clone(&stream), id.clone(), Arc::clone(&left));
-        move || send_input(&stream, id, &left)
+        move || send_input(&stream, id, &left, || ())
     });
     let mut console = Console::new(Mode::Plain, colour, id);
     receive(&stream, &mut console, |shown| {
@@ -207,7 +211,8 @@ pub fn receive(stream: &TcpStream, console: &mut Console, mut show: impl FnMut(S
 
 /// The `sender`, in a pipe: answers the first ID prompt with `--id` if given, then sends each
 /// line of standard input until `/quit` or its end, and then leaves, marking `left` first.
-pub fn send_input(stream: &TcpStream, id: Option<String>, left: &AtomicBool) {
+/// `sent` runs after each line is sent (in a dumb terminal, it prompts for the next).
+pub fn send_input(stream: &TcpStream, id: Option<String>, left: &AtomicBool, sent: impl Fn()) {
     if let Some(id) = id
         && write_line(stream, id.as_bytes()).is_err()
     {
@@ -227,6 +232,7 @@ pub fn send_input(stream: &TcpStream, id: Option<String>, left: &AtomicBool) {
         if write_line(stream, &line).is_err() {
             return;
         }
+        sent();
     }
     // The mark goes first, so that the end of stream the server answers with is read as ours.
     left.store(true, Ordering::SeqCst);
