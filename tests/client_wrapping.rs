@@ -222,7 +222,8 @@ fn in_tmux_a_resize_keeps_the_message_and_leaves_no_stale_row() {
     );
 }
 
-/// A client in a tmux window of its own, on a tmux server of the test's own, killed at the end.
+/// A client in a tmux window of its own, on a tmux server of the test's own, killed at the end
+/// with its socket.
 struct Tmux {
     socket: String,
 }
@@ -292,6 +293,9 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
+        // tmux leaves its socket behind when its server is killed.
+        let socket = self.run(&["display-message", "-p", "#{socket_path}"]);
         self.run(&["kill-server"]);
+        let _ = std::fs::remove_file(socket.trim());
     }
 }
