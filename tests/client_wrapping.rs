@@ -8,10 +8,13 @@ mod common;
 #[allow(dead_code)]
 #[path = "client_terminal/pty.rs"]
 mod pty;
+#[path = "common/tmux.rs"]
+mod tmux;
 
 use common::Client;
 use pty::Terminal;
 use std::net::SocketAddr;
+use tmux::TmuxServer;
 
 /// Omar joins, then Ahmed in a terminal of `size`; returns once Ahmed's prompt is on screen.
 fn omar_then_ahmed(addr: SocketAddr, size: (u16, u16)) -> (Client, Terminal) {
@@ -222,39 +225,30 @@ fn in_tmux_a_resize_keeps_the_message_and_leaves_no_stale_row() {
     );
 }
 
-/// A client in a tmux window of its own, on a tmux server of the test's own, killed at the end
-/// with its socket.
+/// A client in a tmux window of its own, on a tmux server of the test's own.
 struct Tmux {
-    socket: String,
+    server: TmuxServer,
 }
 
 impl Tmux {
     /// Starts `client --id <id>` in a detached window of `(columns, rows)`, or returns `None`
     /// (after saying so) without tmux.
     fn start(addr: SocketAddr, id: &str, (columns, rows): (u16, u16)) -> Option<Tmux> {
-        if std::process::Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_err()
-        {
-            println!("skipped: tmux not installed");
-            return None;
-        }
         let socket = format!("realtime-chat-test-wrapping-{}", std::process::id());
-        let tmux = Tmux { socket };
+        let tmux = Tmux {
+            server: TmuxServer::named(socket)?,
+        };
         let client = format!("{} --addr {addr} --id {id}", env!("CARGO_BIN_EXE_client"));
         let (columns, rows) = (columns.to_string(), rows.to_string());
-        tmux.run(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            &columns,
-            "-y",
-            &rows,
-            &client,
-        ]);
+        let size = ["-x", &columns, "-y", &rows];
+        tmux.run(
+            &[
+                &["-f", "/dev/null", "new-session", "-d"],
+                &size[..],
+                &[&client],
+            ]
+            .concat(),
+        );
         Some(tmux)
     }
 
@@ -282,20 +276,6 @@ impl Tmux {
     }
 
     fn run(&self, args: &[&str]) -> String {
-        let output = std::process::Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        // tmux leaves its socket behind when its server is killed.
-        let socket = self.run(&["display-message", "-p", "#{socket_path}"]);
-        self.run(&["kill-server"]);
-        let _ = std::fs::remove_file(socket.trim());
+        self.server.run(args)
     }
 }

@@ -7,11 +7,14 @@
 
 #[path = "common/go_original.rs"]
 mod go_original;
+#[path = "common/tmux.rs"]
+mod tmux;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use tmux::TmuxServer;
 
 /// How long a pane may take to show what it should: generous, as the machines are shared.
 const SCREEN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -117,16 +120,17 @@ fn the_room_demo_refuses_a_terminal_too_small_to_read() {
 /// folder and tmux socket are gone.
 #[test]
 fn stopping_the_demo_from_another_terminal_exits_0_and_leaves_nothing() {
-    if Command::new("tmux").arg("-V").output().is_err()
-        || Command::new("script").arg("-V").output().is_err()
-    {
-        println!("skipped: tmux or script (util-linux) not installed");
+    if Command::new("script").arg("-V").output().is_err() {
+        println!("skipped: script (util-linux) not installed");
         return;
     }
     let socket = format!("realtime-chat-test-stop-{}", std::process::id());
     let binaries = Path::new(env!("CARGO_BIN_EXE_server"))
         .parent()
         .expect("a folder");
+    let Some(server) = TmuxServer::named(socket.clone()) else {
+        return;
+    };
     let mut attached = Command::new("script")
         .args(["-qec", "demo/demo.sh", "/dev/null"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -139,7 +143,7 @@ fn stopping_the_demo_from_another_terminal_exits_0_and_leaves_nothing() {
         .spawn()
         .expect("script runs");
     let tmux = Tmux {
-        socket: socket.clone(),
+        server,
         dir: PathBuf::new(),
     };
     tmux.wait_for_pane_with("[SERVER] User 'Sarah' joined the chat");
@@ -177,7 +181,7 @@ fn stopping_the_demo_from_another_terminal_exits_0_and_leaves_nothing() {
 /// A demo running on a tmux server of its own, killed when the test ends, pass or fail, with its
 /// socket and its log folder.
 struct Tmux {
-    socket: String,
+    server: TmuxServer,
     /// The demo's log folder (`DEMO_DIR`), made by the test so that the test can remove it.
     dir: PathBuf,
 }
@@ -185,14 +189,14 @@ struct Tmux {
 impl Tmux {
     /// Runs `demo/<name>.sh` detached, or returns `None` (after saying so) without tmux.
     fn start(name: &str, env: &[(&str, &Path)]) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            println!("skipped: tmux not installed");
-            return None;
-        }
         // One tmux server per demo run, even for two runs of the same demo in one test binary.
         static RUNS: AtomicUsize = AtomicUsize::new(0);
         let run = RUNS.fetch_add(1, Ordering::Relaxed);
-        let socket = format!("realtime-chat-test-{name}-{}-{run}", std::process::id());
+        let server = TmuxServer::named(format!(
+            "realtime-chat-test-{name}-{}-{run}",
+            std::process::id()
+        ))?;
+        let socket = server.socket().to_string();
         let dir = std::env::temp_dir().join(format!("realtime-chat-demo.{socket}"));
         std::fs::create_dir_all(&dir).expect("a folder for the demo's logs");
         let binaries = Path::new(env!("CARGO_BIN_EXE_server"))
@@ -207,7 +211,7 @@ impl Tmux {
             .envs(env.iter().copied())
             .output()
             .expect("the demo script runs");
-        let tmux = Tmux { socket, dir };
+        let tmux = Tmux { server, dir };
         assert!(
             output.status.success(),
             "demo/{name}.sh failed: {}",
@@ -248,23 +252,13 @@ impl Tmux {
     }
 
     fn run(&self, args: &[&str]) -> String {
-        let output = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        self.server.run(args)
     }
 }
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        // tmux leaves its socket behind when its server is killed.
-        let socket = self.run(&["display-message", "-p", "#{socket_path}"]);
-        self.run(&["kill-server"]);
-        if !socket.trim().is_empty() {
-            let _ = std::fs::remove_file(socket.trim());
-        }
+        // The folder its panes write to; then, as a field, the server (see `TmuxServer`).
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
