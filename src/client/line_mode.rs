@@ -4,74 +4,77 @@
 //!
 //! Go counterpart: the whole original client, which always works this way. Here the receiver
 //! prints each line from the server on a row of its own, then the prompt again (`[you] > `, or
-//! `Enter your ID: `, typed after on the same row); the `sender` reads whole lines from the
-//! terminal, as in a pipe ([`super::send_input`]). A line typed while another arrives is still
+//! `Enter your ID: `, typed after on the same row), as [`LineScreen`] says; the `sender` reads
+//! whole lines from the terminal, as in a pipe ([`super::send_input`]), and prompts again after
+//! each. A line typed while another arrives is still
 //! sent whole (the terminal holds it), though the screen shows it cut in two: a terminal that
 //! cannot move the cursor cannot do better.
 //!
 //! Ctrl-C would end the process at once (exit code 130) with the terminal in its normal mode, so
 //! an `interrupt` thread takes the signal instead and leaves the room, as `/quit` does.
 
-use super::console::{Console, Ending, Shown};
-use super::render::{LineKind, PROMPT};
+use super::console::Shown;
+use super::render::{self, LineKind, PROMPT};
 use super::screen::write_out;
-use super::terminal::Mode;
-use super::{receive, render, send_input, spawn};
 use std::net::{Shutdown, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The client in a terminal without a line editor: the receiver here, the `sender` and
-/// `interrupt` threads beside it.
-pub fn run(stream: Arc<TcpStream>, colour: bool, id: Option<String>) -> Ending {
-    let left = Arc::new(AtomicBool::new(false));
-    let chatting = Arc::new(AtomicBool::new(false));
-    let prompt = render::paint(LineKind::Own, PROMPT, colour);
-    spawn("sender", {
-        let (stream, id, left) = (Arc::clone(&stream), id.clone(), Arc::clone(&left));
-        let (chatting, prompt) = (Arc::clone(&chatting), prompt.clone());
-        // The terminal has echoed the line and Enter; the next line gets its prompt.
-        let prompted = move || {
-            if chatting.load(Ordering::SeqCst) {
-                write_out(&prompt);
+/// What a dumb terminal is shown. Used by the receiver and the `sender` both.
+pub struct LineScreen {
+    /// `[you] > `, painted.
+    prompt: String,
+    /// The chat has begun: every line is followed by the prompt.
+    chatting: AtomicBool,
+}
+
+impl LineScreen {
+    pub fn new(colour: bool) -> LineScreen {
+        LineScreen {
+            prompt: render::paint(LineKind::Own, PROMPT, colour),
+            chatting: AtomicBool::new(false),
+        }
+    }
+
+    /// Shows what the receiver made of a line from the server.
+    pub fn show(&self, shown: Shown) {
+        let chatting = self.chatting.load(Ordering::SeqCst);
+        match shown {
+            // Back to the row's start, over the prompt, then the prompt again below.
+            Shown::Line(line) if chatting => write_out(&format!("\r{line}\n{}", self.prompt)),
+            Shown::Line(line) => write_out(&format!("{line}\n")),
+            Shown::AskId(asked) => write_out(&asked),
+            Shown::Chat => {
+                self.chatting.store(true, Ordering::SeqCst);
+                write_out(&self.prompt);
             }
-        };
-        move || send_input(&stream, id, &left, prompted)
-    });
-    // Taken here, before the first prompt, so that no Ctrl-C can come before the thread is ready.
-    let interrupts = interrupts();
-    spawn("interrupt", {
-        let (stream, left) = (Arc::clone(&stream), Arc::clone(&left));
-        move || leave_on_ctrl_c(interrupts, &stream, &left)
-    });
-    let mut console = Console::new(Mode::Terminal, colour, id);
-    receive(&stream, &mut console, |shown| match shown {
-        Shown::Line(line) if chatting.load(Ordering::SeqCst) => {
-            write_out(&format!("\r{line}\n{prompt}"))
         }
-        Shown::Line(line) => write_out(&format!("{line}\n")),
-        Shown::AskId(asked) => write_out(&asked),
-        Shown::Chat => {
-            chatting.store(true, Ordering::SeqCst);
-            write_out(&prompt);
+    }
+
+    /// The terminal has echoed a line the user sent, and Enter: the next line gets its prompt.
+    pub fn prompt_again(&self) {
+        if self.chatting.load(Ordering::SeqCst) {
+            write_out(&self.prompt);
         }
-    });
-    let (ending, last) = console.connection_ended(left.load(Ordering::SeqCst));
-    write_out(&format!("\r{}\n", last.unwrap_or_default()));
-    ending
+    }
+
+    /// The last line, over the prompt.
+    pub fn end(&self, last: Option<String>) {
+        write_out(&format!("\r{}\n", last.unwrap_or_default()));
+    }
 }
 
 /// Ctrl-C's signal (SIGINT), taken from its default, which ends the process; `None` (and
-/// Ctrl-C ends the client abruptly, as in the Go original) if it cannot be.
+/// Ctrl-C ends the client abruptly, as in the Go original) if it cannot be. Taken before the
+/// first prompt, so that no Ctrl-C comes before the `interrupt` thread is ready.
 #[cfg(unix)]
-fn interrupts() -> Option<signal_hook::iterator::Signals> {
+pub fn interrupts() -> Option<signal_hook::iterator::Signals> {
     signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT]).ok()
 }
 
 /// The `interrupt` thread: at Ctrl-C, leaves as `/quit` does: the mark first, then the end of
 /// the stream, which the server answers by closing.
 #[cfg(unix)]
-fn leave_on_ctrl_c(
+pub fn leave_on_ctrl_c(
     interrupts: Option<signal_hook::iterator::Signals>,
     stream: &TcpStream,
     left: &AtomicBool,
@@ -86,9 +89,9 @@ fn leave_on_ctrl_c(
 }
 
 #[cfg(not(unix))]
-fn interrupts() -> Option<()> {
+pub fn interrupts() -> Option<()> {
     None
 }
 
 #[cfg(not(unix))]
-fn leave_on_ctrl_c(_: Option<()>, _: &TcpStream, _: &AtomicBool) {}
+pub fn leave_on_ctrl_c(_: Option<()>, _: &TcpStream, _: &AtomicBool) {}

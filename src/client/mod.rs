@@ -56,6 +56,7 @@ use crate::line_reader::{self, Line};
 use crate::{Config, id, protocol};
 use console::{Console, Shown};
 use editor::{Ask, LineEditor};
+use line_mode::LineScreen;
 use screen::{Draw, Stage};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{Shutdown, TcpStream};
@@ -107,15 +108,16 @@ pub fn run(options: Options) -> Result<Ending, ConnectError> {
                 let stage = Arc::clone(&stage);
                 move || screen::run(printer, &stage, draws)
             });
+            let resizes = redraw::resizes();
             spawn("resize", {
                 let screen = screen.clone();
-                move || redraw::watch_resizes(screen)
+                move || redraw::watch_resizes(resizes, || screen.send(Draw::Redraw).is_ok())
             });
             return Ok(in_terminal(&stream, editor, &stage, screen, colour, id));
         }
         // A terminal the editor cannot drive (`TERM=dumb`): colour only if asked for.
         let colour = colour && options.color == ColorChoice::Always;
-        return Ok(line_mode::run(stream, colour, id));
+        return Ok(in_dumb_terminal(stream, colour, id));
     }
     Ok(in_pipe(stream, colour, id))
 }
@@ -176,6 +178,28 @@ fn in_pipe(stream: Arc<TcpStream>, colour: bool, id: Option<String>) -> Ending {
     if let Some(last) = last {
         screen::write_out(&format!("{last}\n"));
     }
+    ending
+}
+
+/// The client in a terminal the line editor cannot drive: the receiver here, the `sender` and
+/// `interrupt` threads beside it (see [`line_mode`]).
+fn in_dumb_terminal(stream: Arc<TcpStream>, colour: bool, id: Option<String>) -> Ending {
+    let left = Arc::new(AtomicBool::new(false));
+    let screen = Arc::new(LineScreen::new(colour));
+    let interrupts = line_mode::interrupts();
+    spawn("interrupt", {
+        let (stream, left) = (Arc::clone(&stream), Arc::clone(&left));
+        move || line_mode::leave_on_ctrl_c(interrupts, &stream, &left)
+    });
+    spawn("sender", {
+        let (stream, id, left) = (Arc::clone(&stream), id.clone(), Arc::clone(&left));
+        let screen = Arc::clone(&screen);
+        move || send_input(&stream, id, &left, || screen.prompt_again())
+    });
+    let mut console = Console::new(Mode::Terminal, colour, id);
+    receive(&stream, &mut console, |shown| screen.show(shown));
+    let (ending, last) = console.connection_ended(left.load(Ordering::SeqCst));
+    screen.end(last);
     ending
 }
 

@@ -17,9 +17,7 @@
 //! NOTE: the scrollback stays as the terminal left it: rewrapped by the terminal, with the client's
 //! own indented rows cut where the old width cut them.
 
-use super::screen::Draw;
 use super::wrap;
-use crossbeam_channel::Sender;
 use std::collections::VecDeque;
 use std::time::Duration;
 
@@ -72,15 +70,20 @@ impl Recent {
     }
 }
 
-/// The `resize` thread: asks the screen to draw again each time the window has changed size and
-/// then kept it for [`SETTLE`], until the screen is gone.
+/// The window's size changes (SIGWINCH), taken here, before the `resize` thread starts, so that
+/// none is missed; `None` if they cannot be (the screen is then never drawn again on a resize).
 #[cfg(unix)]
-pub fn watch_resizes(screen: Sender<Draw>) {
-    use signal_hook::consts::SIGWINCH;
-    use signal_hook::iterator::Signals;
+pub fn resizes() -> Option<signal_hook::iterator::Signals> {
     // rustyline (with its `signal-hook` feature) registers for the same signal through the same
     // registry, so both hear every resize.
-    let Ok(mut resizes) = Signals::new([SIGWINCH]) else {
+    signal_hook::iterator::Signals::new([signal_hook::consts::SIGWINCH]).ok()
+}
+
+/// The `resize` thread: calls `redraw` each time the window has changed size and then kept it for
+/// [`SETTLE`], until `redraw` says the screen is gone.
+#[cfg(unix)]
+pub fn watch_resizes(resizes: Option<signal_hook::iterator::Signals>, redraw: impl Fn() -> bool) {
+    let Some(mut resizes) = resizes else {
         return; // NOTE: without the signal, a resize is not redrawn; the chat goes on.
     };
     loop {
@@ -91,7 +94,7 @@ pub fn watch_resizes(screen: Sender<Draw>) {
         while resizes.pending().count() > 0 {
             std::thread::sleep(SETTLE);
         }
-        if screen.send(Draw::Redraw).is_err() {
+        if !redraw() {
             return;
         }
     }
@@ -99,7 +102,12 @@ pub fn watch_resizes(screen: Sender<Draw>) {
 
 /// NOTE: elsewhere a resize is not redrawn.
 #[cfg(not(unix))]
-pub fn watch_resizes(_: Sender<Draw>) {}
+pub fn resizes() -> Option<()> {
+    None
+}
+
+#[cfg(not(unix))]
+pub fn watch_resizes(_: Option<()>, _: impl Fn() -> bool) {}
 
 #[cfg(test)]
 mod tests {
