@@ -1,19 +1,32 @@
 # The three commands a user needs, and the one CI runs (.ci/run calls `make test`).
 ADDR ?= 127.0.0.1:5000
+# More options for the program a target runs: `make server ARGS="--trace --max-clients 50"`,
+# `make client ARGS="--id Ahmed"`. `make server ARGS=--help` lists them.
+ARGS ?=
 
 .PHONY: server client test bench bench-go go-server go-client go-race step step-client exercise solutions demo demo-stall demo-stop
 
 # Build if needed (cargo shows progress), then run the binary itself rather than `cargo run`,
-# so a demo terminal shows the chat and not cargo's "Running" line.
+# so a demo terminal shows the chat and not cargo's "Running" line. The binaries stay in
+# $(RELEASE) (target/release/server, target/release/client), to be run directly too.
 RELEASE = $(or $(CARGO_TARGET_DIR),target)/release
 
 server:
-	@cargo build --release --bin server
-	@$(RELEASE)/server --addr $(ADDR)
+	@$(call build_once,--bin server)
+	@$(RELEASE)/server --addr $(ADDR) $(ARGS)
 
 client:
-	@cargo build --release --bin client
-	@$(RELEASE)/client --addr $(ADDR)
+	@$(call build_once,--bin client)
+	@$(RELEASE)/client --addr $(ADDR) $(ARGS)
+
+# Several `make client` started at once (a classroom, three terminals) need the same build: the
+# first to take the lock builds, the others wait for it without cargo's `Blocking waiting for
+# file lock` lines, then find nothing left to do. flock(1) comes with util-linux; where it is
+# missing (macOS), cargo's own lock does the same, only less quietly.
+BUILD_LOCK = $(or $(CARGO_TARGET_DIR),target)/make-build.lock
+build_once = mkdir -p $(dir $(BUILD_LOCK)) && \
+	if command -v flock >/dev/null; then flock $(BUILD_LOCK) cargo build --release $(1); \
+	else cargo build --release $(1); fi
 
 # The Go original (go/), built into $(GO_BIN): the "before" of every lesson in the README. Its server
 # takes only a port, and listens on every interface whatever ADDR's host says.
@@ -26,12 +39,12 @@ GO_CHECK = command -v go >/dev/null || { echo "$@: needs Go: apt-get install -y 
 go-server:
 	@$(GO_CHECK)
 	@$(GO_BUILD) -o $(GO_BIN)/go-server ./server
-	@$(GO_BIN)/go-server -port $(lastword $(subst :, ,$(ADDR)))
+	@$(GO_BIN)/go-server -port $(lastword $(subst :, ,$(ADDR))) $(ARGS)
 
 go-client:
 	@$(GO_CHECK)
 	@$(GO_BUILD) -o $(GO_BIN)/go-client ./client
-	@$(GO_BIN)/go-client -addr $(ADDR)
+	@$(GO_BIN)/go-client -addr $(ADDR) $(ARGS)
 
 # The race lab (docs/races.md): go/racy, the Go original with one lock moved, built with `-race`
 # and driven by three clients until the detector prints its report. Without Go it says skipped.
@@ -67,7 +80,7 @@ demo-stall:
 	@GO_BIN=$(GO_BIN) demo/stall.sh
 
 demo-stop:
-	@tmux -L realtime-chat-demo kill-server 2>/dev/null && echo "demo stopped" || echo "no demo running"
+	@bash -c '. demo/common.sh && demo_stop'
 
 # --workspace: the chat, the load generator beside it (loadgen/) and the course's steps (steps/)
 # are checked alike.

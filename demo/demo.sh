@@ -6,9 +6,20 @@ cd "$(dirname "$0")/.."
 . demo/common.sh
 demo_check
 
+# Laid out for the terminal that starts it. Wide (a desktop, 160 columns and more): the traced
+# server on the left, the clients stacked on the right. Narrower (a laptop, a projector): the server
+# across the top, where its trace lines fit unwrapped, the clients side by side below. Below 80x24
+# the panes are too small to read, and the script says so.
+read -r columns rows < <(demo_size)
+demo_check_size "$columns" "$rows" 80 24
+if [ "$columns" -ge 160 ]; then layout=main-vertical; else layout=main-horizontal; fi
+
 log=$DEMO_DIR/server.log
-demo_tmux new-session -d -s demo -x 200 -y 50 -n room \
+# One row less than the terminal: the status line takes the last.
+demo_tmux new-session -d -s demo -x "$columns" -y "$((rows - 1))" -n room \
   "$BIN/server --addr 127.0.0.1:0 --trace 2>&1 | tee $log"
+# The window follows the size it was made at, not the largest client's (tmux's default).
+demo_tmux set-option -w -t demo:room window-size manual
 demo_tmux select-pane -T "server --trace: the acceptor, one thread per client, the broadcaster"
 port=$(demo_port_of "$log")
 
@@ -25,6 +36,10 @@ for id in Ahmed Omar Sarah; do
   demo_wait_for "$log" "User '$id' joined" >/dev/null
   previous=$id
 done
-demo_tmux select-layout -t demo:room main-vertical
+# The server's pane gets half the window, across the top or down the left; across the top, at least
+# the 16 rows that hold its banner and the trace of the three joins (the lesson's first steps).
+demo_tmux set-option -w -t demo:room main-pane-width 50%
+demo_tmux set-option -w -t demo:room main-pane-height "$(( rows / 2 > 16 ? rows / 2 : 16 ))"
+demo_tmux select-layout -t demo:room "$layout"
 demo_decorate "leave: /quit in each client, or Ctrl-B d to detach; make demo-stop ends it "
 demo_attach

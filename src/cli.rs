@@ -23,30 +23,83 @@ pub fn seconds_between(
     }
 }
 
+/// A `clap` value parser for a whole number from `min` to `max`, whose error names the range
+/// whatever was wrong with the value: not a number (`lots`, `-1`, `2.5`) or out of range.
+pub fn whole_between<T>(
+    min: u64,
+    max: u64,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: TryFrom<u64> + Clone + Send + Sync + 'static,
+{
+    move |text| {
+        text.parse::<u64>()
+            .ok()
+            .filter(|number| (min..=max).contains(number))
+            .and_then(|number| T::try_from(number).ok())
+            .ok_or_else(|| format!("expected a whole number from {min} to {max}"))
+    }
+}
+
 /// Parses the process's command line into `T`. `--help` and `--version` are printed and end the
 /// program with 0; a mistake is printed as one line on stderr (see [`one_line`]) and ends it with 2.
 pub fn parse_or_exit<T: Parser>() -> Result<T, ExitCode> {
-    T::try_parse().map_err(|error| {
-        let program = T::command().get_name().to_string();
-        match error.kind() {
-            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                let text = error.render().to_string();
-                println!("{}", text.trim_end());
-                ExitCode::SUCCESS
-            }
-            _ => {
-                let message = match positional(&error) {
-                    Some(arg) => format!(
-                        "unexpected positional argument '{arg}': {program} takes only options, \
+    let program = T::command().get_name().to_string();
+    let args: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    if let Some(message) = go_flag(&args[1.min(args.len())..], &T::command()) {
+        eprintln!("{program}: {message}");
+        return Err(ExitCode::from(2));
+    }
+    T::try_parse().map_err(|error| match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let text = error.render().to_string();
+            println!("{}", text.trim_end());
+            ExitCode::SUCCESS
+        }
+        _ => {
+            let message = match positional(&error) {
+                Some(arg) => format!(
+                    "unexpected positional argument '{arg}': {program} takes only options, \
                          such as --addr HOST:PORT (see --help)"
-                    ),
-                    None => one_line(&error.render().to_string()),
-                };
-                eprintln!("{program}: {message}");
-                ExitCode::from(2)
-            }
+                ),
+                None => one_line(&error.render().to_string()),
+            };
+            eprintln!("{program}: {message}");
+            ExitCode::from(2)
         }
     })
+}
+
+/// A flag written the Go way, with one dash (`-port 5000`, `-addr HOST:PORT`, `-trace`), as the
+/// Go original and Go's `flag` package take them, answered with what to write here. `clap` would
+/// read `-port` as the short flags `-p -o -r -t` and name only the first.
+pub fn go_flag(args: &[String], command: &clap::Command) -> Option<String> {
+    let (at, arg) = args.iter().enumerate().find(|(_, arg)| {
+        arg.len() > 2 && arg.starts_with('-') && arg.as_bytes()[1].is_ascii_alphabetic()
+    })?;
+    let (name, joined) = match arg[1..].split_once('=') {
+        Some((name, value)) => (name, Some(value)),
+        None => (&arg[1..], None),
+    };
+    let value = joined.or(args.get(at + 1).map(String::as_str));
+    let takes_value = |long: &str| {
+        command
+            .get_arguments()
+            .find(|option| option.get_long() == Some(long))
+            .map(|option| option.get_action().takes_values())
+    };
+    let suggestion = match (name, value) {
+        ("port", Some(port)) => format!("--addr 127.0.0.1:{port}"),
+        ("port", None) => "--addr 127.0.0.1:PORT".to_string(),
+        (long, Some(value)) if takes_value(long) == Some(true) => format!("--{long} {value}"),
+        (long, _) if takes_value(long).is_some() => format!("--{long}"),
+        _ => return None,
+    };
+    Some(format!(
+        "unexpected argument '{arg}': that is the Go original's way; use {suggestion} (options take two dashes here, see --help)"
+    ))
 }
 
 /// The argument `clap` did not expect, when it is a bare word rather than a misspelled option:
@@ -94,6 +147,63 @@ mod tests {
         assert_eq!(parse("3600"), Ok(Duration::from_secs(3600)));
         for bad in ["0", "0.001", "1e19", "-1", "NaN", "inf", "two"] {
             assert!(parse(bad).is_err(), "{bad} must be refused");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_name_their_range_whatever_is_wrong() {
+        let parse = whole_between::<u32>(1, 100);
+        assert_eq!(parse("100"), Ok(100));
+        for bad in ["0", "101", "-1", "lots", "2.5", "", "99999999999999999999"] {
+            assert_eq!(
+                parse(bad),
+                Err("expected a whole number from 1 to 100".to_string()),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn go_flags_get_their_equivalent() {
+        use clap::CommandFactory;
+        #[derive(Parser)]
+        #[allow(dead_code)] // Only its declaration is used.
+        #[command(name = "server")]
+        struct Options {
+            #[arg(long)]
+            addr: Option<String>,
+            #[arg(long)]
+            trace: bool,
+        }
+        let command = Options::command();
+        let answer = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
+            go_flag(&args, &command)
+        };
+        let told = |suggestion: &str, arg: &str| {
+            Some(format!(
+                "unexpected argument '{arg}': that is the Go original's way; use {suggestion} \
+                 (options take two dashes here, see --help)"
+            ))
+        };
+        assert_eq!(
+            answer(&["-port", "5000"]),
+            told("--addr 127.0.0.1:5000", "-port")
+        );
+        assert_eq!(
+            answer(&["-port=6000"]),
+            told("--addr 127.0.0.1:6000", "-port=6000")
+        );
+        assert_eq!(
+            answer(&["-addr", "10.0.0.1:5000"]),
+            told("--addr 10.0.0.1:5000", "-addr")
+        );
+        assert_eq!(
+            answer(&["-trace", "--addr", "x"]),
+            told("--trace", "-trace")
+        );
+        for fine in [&["--addr", "-1"][..], &["-1"], &["-h"], &["-bogus"]] {
+            assert_eq!(answer(fine), None, "{fine:?}");
         }
     }
 

@@ -7,9 +7,8 @@
 //! line are written once, here. Tests build a [`Config`] directly, usually on port 0 with short
 //! timeouts.
 
-use crate::cli::seconds_between;
+use crate::cli::{seconds_between, whole_between};
 use clap::Parser;
-use clap::builder::RangedU64ValueParser;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -19,6 +18,8 @@ use std::time::Duration;
     name = "server",
     version,
     next_line_help = true,
+    // `--write-timeout -1` is a value out of range, not an unknown option `-1`.
+    allow_negative_numbers = true,
     about = "A real-time TCP chat room. Connect with `make client` or `nc 127.0.0.1 5000`."
 )]
 pub struct Config {
@@ -58,7 +59,7 @@ pub struct Config {
         long,
         value_name = "BYTES",
         default_value = "16777216",
-        value_parser = RangedU64ValueParser::<usize>::new().range(MIN_MAX_BACKLOG..=MAX_MAX_BACKLOG),
+        value_parser = whole_between::<usize>(MIN_MAX_BACKLOG, MAX_MAX_BACKLOG),
         help = "drop a client with more than this many bytes overdue, at once (4096 to 1073741824)"
     )]
     pub max_backlog: usize,
@@ -71,7 +72,7 @@ pub struct Config {
         long,
         value_name = "BYTES",
         default_value = "1048576",
-        value_parser = RangedU64ValueParser::<usize>::new().range(MIN_MAX_BACKLOG..=MAX_MAX_BACKLOG),
+        value_parser = whole_between::<usize>(MIN_MAX_BACKLOG, MAX_MAX_BACKLOG),
         help = "a client with more than this many bytes overdue for --soft-timeout is dropped \
                 (4096 to 1073741824)"
     )]
@@ -103,7 +104,7 @@ pub struct Config {
         long,
         value_name = "BYTES",
         default_value = "33554432",
-        value_parser = RangedU64ValueParser::<usize>::new().range(MIN_ROOM_BUDGET..=MAX_ROOM_BUDGET),
+        value_parser = whole_between::<usize>(MIN_ROOM_BUDGET, MAX_ROOM_BUDGET),
         help = "when this many bytes wait for all clients together, slow the senders down \
                 (1048576 to 68719476736)"
     )]
@@ -130,7 +131,7 @@ pub struct Config {
         long,
         value_name = "BYTES",
         default_value = "4096",
-        value_parser = RangedU64ValueParser::<usize>::new().range(MIN_MAX_LINE..=MAX_MAX_LINE),
+        value_parser = whole_between::<usize>(MIN_MAX_LINE, MAX_MAX_LINE),
         help = "longest line a client may send, newline not counted (128 to 1048576)"
     )]
     pub max_line: usize,
@@ -154,7 +155,7 @@ pub struct Config {
         long,
         value_name = "N",
         default_value = "1000",
-        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_MAX_CLIENTS),
+        value_parser = whole_between::<usize>(1, MAX_MAX_CLIENTS),
         help = "most connections at once, those choosing an ID too (1 to 100000)"
     )]
     pub max_clients: usize,
@@ -167,7 +168,7 @@ pub struct Config {
         long,
         value_name = "N",
         default_value = "16",
-        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_MAX_CLIENTS),
+        value_parser = whole_between::<usize>(1, MAX_MAX_CLIENTS),
         help = "most connections at once from one IP address (1 to 100000)"
     )]
     pub max_per_address: usize,
@@ -191,7 +192,7 @@ pub struct Config {
         long,
         value_name = "LINES",
         default_value = "5",
-        value_parser = clap::value_parser!(u32).range(0..=MAX_RATE),
+        value_parser = whole_between::<u32>(0, MAX_RATE as u64),
         help = "lines a second a joined client may send after its burst; faster ones wait (0 to 1000000, 0: off)"
     )]
     pub max_rate: u32,
@@ -203,7 +204,7 @@ pub struct Config {
         long,
         value_name = "LINES",
         default_value = "50",
-        value_parser = clap::value_parser!(u32).range(1..=MAX_RATE),
+        value_parser = whole_between::<u32>(1, MAX_RATE as u64),
         help = "lines a client may send at once before --max-rate applies (1 to 1000000)"
     )]
     pub burst: u32,

@@ -9,7 +9,7 @@
 
 use crate::protocol;
 use crate::server::Stopper;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The exit code after a second signal: 128 plus SIGINT's number, what a shell reports for a
@@ -23,8 +23,10 @@ pub fn stop_on_signals(stopper: Stopper) -> Result<(), ctrlc::Error> {
         if signalled.swap(true, Ordering::SeqCst) {
             std::process::exit(FORCED_EXIT_CODE);
         }
+        // In a terminal the line starts on a row of its own, not after the `^C` it echoed.
+        let start = if io::stdout().is_terminal() { "\n" } else { "" };
         // NOTE: ignoring a failed write: a closed stdout must not stop the shutdown.
-        let _ = writeln!(io::stdout(), "{}", protocol::log::shutting_down());
+        let _ = writeln!(io::stdout(), "{start}{}", protocol::log::shutting_down());
         stopper.stop();
     })
 }

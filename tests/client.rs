@@ -188,7 +188,7 @@ fn nothing_listening_prints_one_line_and_exits_2() {
     assert_eq!(
         client.expect_exit(2),
         format!(
-            "cannot connect to {addr}: connection refused (is the server running? try make server)\n"
+            "client: cannot connect to {addr}: connection refused (is the server running? try make server)\n"
         )
     );
 }

@@ -4,6 +4,8 @@
 //! the client under an interactive `bash`, for job control.
 
 mod common;
+// Shared with `client_wrapping.rs`, which uses parts of it this file does not.
+#[allow(dead_code)]
 #[path = "client_terminal/pty.rs"]
 mod pty;
 
@@ -305,7 +307,7 @@ fn a_wrapped_line_in_40_columns_survives_an_incoming_message() {
         "** Current users in chat: Omar **",
         "[Omar]: hello",
         first.as_str(),
-        second,
+        &format!("  {second}"),
         "[you] >",
     ];
     ahmed.wait_for(&format!("exactly {expected:#?}"), |t| t.rows() == expected);
@@ -321,8 +323,13 @@ fn a_message_taller_than_the_window_appears_once() {
     ahmed.wait_for_bottom(&["[you] > half"]);
     let tall: String = (0..150).map(|n| format!("{n:03}.")).collect();
     omar.send(&tall);
-    ahmed.wait_for_bottom(&[&tall[tall.len() - 8..], "[you] > half"]);
-    let everything = ahmed.all_rows().concat();
+    ahmed.wait_for("the message's end above the line being edited", |t| {
+        let rows = t.rows();
+        rows.ends_with(&["[you] > half".to_string()]) && rows[rows.len() - 2].ends_with("149.")
+    });
+    // Its rows after the first are indented (see `tests/client_wrapping.rs`).
+    let rows = ahmed.all_rows();
+    let everything: String = rows.iter().map(|row| row.trim_start()).collect();
     assert_eq!(everything.matches(&tall).count(), 1, "{everything}");
     assert_eq!(
         everything.matches("[you] > half").count(),
@@ -517,4 +524,30 @@ impl Drop for ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Issue 21: in a terminal the line editor cannot drive (`TERM=dumb`) the terminal edits the line,
+/// and the client still prompts (`[you] > `, again after each line), and Ctrl-C leaves cleanly:
+/// the others are told, and the exit code is 0, not 130.
+#[test]
+fn a_dumb_terminal_gets_the_prompt_and_a_clean_leave_on_ctrl_c() {
+    let server = common::start_server();
+    let (mut omar, _) = Client::join(server.local_addr(), "Omar");
+    let mut ahmed = Terminal::dumb_ahmed(server.local_addr(), SIZE);
+    ahmed.wait_for_bottom(&[
+        "Enter your ID: Ahmed",
+        "** Current users in chat: Omar **",
+        "[you] >",
+    ]);
+    omar.expect("User Ahmed joined the chat");
+    ahmed.keys("hello\r");
+    omar.expect("[Ahmed]: hello");
+    ahmed.wait_for_bottom(&["[you] > hello", "[you] >"]);
+    omar.send("hi");
+    ahmed.wait_for_bottom(&["[you] > hello", "[Omar]: hi", "[you] >"]);
+    assert!(!ahmed.any_colour());
+
+    ahmed.keys("\x03");
+    omar.expect("User Ahmed left the chat");
+    assert_eq!(ahmed.wait_exit(), Some(0));
 }

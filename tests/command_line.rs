@@ -79,7 +79,7 @@ fn an_option_and_its_value_may_be_joined_by_an_equals_sign() {
     let (code, _, stderr) = run(CLIENT, &["--addr=127.0.0.1:1", "--color=never"]);
     assert_eq!(code, 2);
     assert!(
-        stderr.starts_with("cannot connect to 127.0.0.1:1:"),
+        stderr.starts_with("client: cannot connect to 127.0.0.1:1:"),
         "{stderr}"
     );
 }
@@ -128,10 +128,12 @@ fn values_out_of_range_name_the_range() {
         (["--id-timeout", "1e19"], "from 0.1 to 86400"),
         (
             ["--max-line", "18446744073709551615"],
-            "not in 128..=1048576",
+            "a whole number from 128 to 1048576",
         ),
-        (["--max-clients", "0"], "not in 1..=100000"),
-        (["--max-line", "lots"], "invalid digit"),
+        (["--max-clients", "0"], "a whole number from 1 to 100000"),
+        (["--max-line", "lots"], "a whole number from 128 to 1048576"),
+        (["--max-rate", "-1"], "a whole number from 0 to 1000000"),
+        (["--write-timeout", "-1"], "from 0.01 to 3600"),
     ] {
         let line = refused(SERVER, &args);
         assert!(
@@ -143,4 +145,32 @@ fn values_out_of_range_name_the_range() {
         );
         assert!(line.contains(range), "{line} must name {range}");
     }
+}
+
+/// Issue 21: the Go original's flags (`-port 5000`, `-addr HOST:PORT`), typed out of habit, are
+/// answered with what to write here.
+#[test]
+fn the_go_originals_flags_get_their_equivalent() {
+    assert_eq!(
+        refused(SERVER, &["-port", "5000"]),
+        "server: unexpected argument '-port': that is the Go original's way; use --addr \
+         127.0.0.1:5000 (options take two dashes here, see --help)"
+    );
+    assert_eq!(
+        refused(CLIENT, &["-addr", "127.0.0.1:5001"]),
+        "client: unexpected argument '-addr': that is the Go original's way; use --addr \
+         127.0.0.1:5001 (options take two dashes here, see --help)"
+    );
+}
+
+/// Issue 21: `client --help` says what the client does in a pipe too: the server's shutdown is a
+/// clean end everywhere (see `tests/client.rs`).
+#[test]
+fn the_clients_help_says_a_shutdown_exits_0() {
+    let (_, stdout, _) = run(CLIENT, &["--help"]);
+    assert!(
+        stdout.contains("0 after /quit or end of input, or when the server shuts down"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("in a terminal"), "{stdout}");
 }

@@ -7,10 +7,14 @@
 
 #[path = "common/go_original.rs"]
 mod go_original;
+#[path = "common/tmux.rs"]
+mod tmux;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use tmux::TmuxServer;
 
 /// How long a pane may take to show what it should: generous, as the machines are shared.
 const SCREEN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -68,19 +72,133 @@ fn the_stall_demo_starts_both_rooms_and_the_story() {
     tmux.wait_for_pane_with("Omar joins both rooms");
 }
 
-/// A demo running on a tmux server of its own, killed when the test ends, pass or fail.
+/// `make demo` on a laptop or projector, 100x30: laid out for that size, the trace pane shows
+/// the server's banner (with its port) and, right below it, Ahmed's first `[acceptor]` line, the
+/// first step of the lesson, once all three have joined.
+#[test]
+fn the_room_demo_at_100x30_shows_the_banner_and_the_first_step() {
+    let Some(tmux) = Tmux::start("demo", &[("DEMO_SIZE", Path::new("100x30"))]) else {
+        return;
+    };
+    // What attaching from a 100x30 terminal does to the window (the last row is tmux's status).
+    tmux.run(&["resize-window", "-t", "demo", "-x", "100", "-y", "29"]);
+    let server = tmux.wait_for_pane_with("[SERVER] User 'Sarah' joined the chat");
+    let mut lines = server.lines().skip(1);
+    let banner = lines.next().unwrap_or_default();
+    assert!(banner.starts_with("Server running on port"), "{server}");
+    let first_step = lines.next().unwrap_or_default();
+    assert!(first_step.starts_with("[acceptor]"), "{server}");
+}
+
+/// Below 80x24 the demo says what to do instead of drawing panes too small to read, and leaves
+/// nothing behind.
+#[test]
+fn the_room_demo_refuses_a_terminal_too_small_to_read() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        println!("skipped: tmux not installed");
+        return;
+    }
+    let output = Command::new("demo/demo.sh")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DEMO_SIZE", "70x20")
+        .env(
+            "DEMO_SOCKET",
+            format!("realtime-chat-test-small-{}", std::process::id()),
+        )
+        .output()
+        .expect("the demo script runs");
+    assert!(!output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "demo: needs a terminal of at least 80x24; this one is 70x20: enlarge the window or make \
+         the font smaller, then run it again\n"
+    );
+}
+
+/// `make demo-stop` from a second terminal is a normal end: the terminal attached to the demo
+/// (here `script`'s pseudo-terminal) sees `[exited]`, `make demo` exits 0, and the demo's log
+/// folder and tmux socket are gone.
+#[test]
+fn stopping_the_demo_from_another_terminal_exits_0_and_leaves_nothing() {
+    if Command::new("script").arg("-V").output().is_err() {
+        println!("skipped: script (util-linux) not installed");
+        return;
+    }
+    let socket = format!("realtime-chat-test-stop-{}", std::process::id());
+    let binaries = Path::new(env!("CARGO_BIN_EXE_server"))
+        .parent()
+        .expect("a folder");
+    let Some(server) = TmuxServer::named(socket.clone()) else {
+        return;
+    };
+    let mut attached = Command::new("script")
+        .args(["-qec", "demo/demo.sh", "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DEMO_SOCKET", &socket)
+        .env("DEMO_SIZE", "100x30")
+        .env("BIN", binaries)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("script runs");
+    let tmux = Tmux {
+        server,
+        dir: PathBuf::new(),
+    };
+    tmux.wait_for_pane_with("[SERVER] User 'Sarah' joined the chat");
+    // The script records its folder just before it attaches.
+    let started = Instant::now();
+    let dir = loop {
+        let shown = tmux.run(&["show-environment", "-g", "DEMO_DIR"]);
+        if let Some(dir) = shown.trim().strip_prefix("DEMO_DIR=") {
+            break PathBuf::from(dir);
+        }
+        assert!(started.elapsed() < SCREEN_TIMEOUT, "no DEMO_DIR in tmux");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let socket_path = PathBuf::from(
+        tmux.run(&["display-message", "-p", "#{socket_path}"])
+            .trim(),
+    );
+    assert!(
+        dir.is_dir() && socket_path.exists(),
+        "{dir:?} {socket_path:?}"
+    );
+
+    let stop = Command::new("bash")
+        .args(["-c", ". demo/common.sh && demo_stop"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DEMO_SOCKET", &socket)
+        .output()
+        .expect("demo_stop runs");
+    assert_eq!(text(&stop), "demo stopped\n");
+    assert_eq!(attached.wait().expect("script ends").code(), Some(0));
+    assert!(!dir.exists(), "{dir:?} is left behind");
+    assert!(!socket_path.exists(), "{socket_path:?} is left behind");
+}
+
+/// A demo running on a tmux server of its own, killed when the test ends, pass or fail, with its
+/// socket and its log folder.
 struct Tmux {
-    socket: String,
+    server: TmuxServer,
+    /// The demo's log folder (`DEMO_DIR`), made by the test so that the test can remove it.
+    dir: PathBuf,
 }
 
 impl Tmux {
     /// Runs `demo/<name>.sh` detached, or returns `None` (after saying so) without tmux.
     fn start(name: &str, env: &[(&str, &Path)]) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            println!("skipped: tmux not installed");
-            return None;
-        }
-        let socket = format!("realtime-chat-test-{name}-{}", std::process::id());
+        // One tmux server per demo run, even for two runs of the same demo in one test binary.
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        let run = RUNS.fetch_add(1, Ordering::Relaxed);
+        let server = TmuxServer::named(format!(
+            "realtime-chat-test-{name}-{}-{run}",
+            std::process::id()
+        ))?;
+        let socket = server.socket().to_string();
+        let dir = std::env::temp_dir().join(format!("realtime-chat-demo.{socket}"));
+        std::fs::create_dir_all(&dir).expect("a folder for the demo's logs");
         let binaries = Path::new(env!("CARGO_BIN_EXE_server"))
             .parent()
             .expect("the binaries' folder");
@@ -88,11 +206,12 @@ impl Tmux {
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("DEMO_DETACHED", "1")
             .env("DEMO_SOCKET", &socket)
+            .env("DEMO_DIR", &dir)
             .env("BIN", binaries)
             .envs(env.iter().copied())
             .output()
             .expect("the demo script runs");
-        let tmux = Tmux { socket };
+        let tmux = Tmux { server, dir };
         assert!(
             output.status.success(),
             "demo/{name}.sh failed: {}",
@@ -133,18 +252,14 @@ impl Tmux {
     }
 
     fn run(&self, args: &[&str]) -> String {
-        let output = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        self.server.run(args)
     }
 }
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        self.run(&["kill-server"]);
+        // The folder its panes write to; then, as a field, the server (see `TmuxServer`).
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

@@ -1,6 +1,6 @@
 //! `client`: parses the command line, runs the terminal client, and turns how it ended into an
-//! exit code: 0 when the user left (or, in a terminal, the server said it was shutting down), 1
-//! when the server went away, 2 when it could not be reached or the command line is wrong.
+//! exit code: 0 when the user left or the server said it was shutting down, 1 when the server
+//! went away without a word, 2 when it could not be reached or the command line is wrong.
 
 use realtime_chat::cli;
 use realtime_chat::client::{self, Ending, Options};
@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         Ok(Ending::Left | Ending::ServerStopped) => ExitCode::SUCCESS,
         Ok(Ending::Disconnected) => ExitCode::from(1),
         Err(error) => {
-            eprintln!("{error}");
+            eprintln!("client: {error}");
             ExitCode::from(2)
         }
     }

@@ -36,8 +36,8 @@ impl ColorChoice {
     next_line_help = true,
     about = "A terminal client for the chat room. Type a line and press Enter to send it; \
              /quit, or Ctrl-D or Ctrl-C on an empty line, leaves.",
-    after_help = "Exit codes: 0 after /quit or end of input (or, in a terminal, when the server \
-                  shuts down), 1 if the server went away, 2 if it could not be reached or the \
+    after_help = "Exit codes: 0 after /quit or end of input, or when the server shuts down; 1 if \
+                  the server went away without a word; 2 if it could not be reached or the \
                   command line is wrong."
 )]
 pub struct Options {

@@ -23,10 +23,10 @@
 //! `readline` returns it. Choosing an ID is a `readline` per attempt: the server says nothing
 //! while it waits for one.
 //!
-//! NOTE: narrowing the window of a terminal that rewraps its rows (tmux, and most terminals
-//! today) can leave one stale copy of the first row of a long line being edited: the terminal
-//! moves that line before the editor hears of the new size. Bash's own line editor does the
-//! same; the editor's rows are right again from the next frame on.
+//! Two things rustyline does not do for a chat are added around it: a resize draws the recent
+//! lines again (a terminal that rewraps its rows moves the editor's before the editor hears of
+//! the new size; see [`super::redraw`]), and a line taller than the window is shown as the rows
+//! that fit (see [`super::view`]).
 
 use super::dialogue;
 use super::keys::{self, Hooks};
@@ -151,6 +151,11 @@ fn read_id(editor: &mut LineEditor, painted: &str) -> bool {
     let Some(id) = editor.read(&prompt, painted) else {
         return false;
     };
+    // NOTE: ignoring errors: the screen thread outlives the editor's use of it.
+    let _ = editor
+        .outbox
+        .screen
+        .send(Draw::Shown(format!("{painted}{id}")));
     !dialogue::is_quit(id.as_bytes()) && outbox::send(&editor.outbox.stream, &id).is_ok()
 }
 

@@ -7,6 +7,7 @@
 
 use super::outbox::{Outbox, Submitted};
 use super::screen::Stage;
+use super::{terminal, view, wrap};
 use rustyline::completion::Completer;
 use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
@@ -91,8 +92,9 @@ impl ConditionalEventHandler for Recall {
     }
 }
 
-/// The editor's hooks: no hints or validation; completion puts in a recalled line, and the
-/// prompt hook tells the screen that a frame is being drawn (see [`Stage::frame`]).
+/// The editor's hooks: no hints or validation; completion puts in a recalled line; the
+/// highlighting hooks tell the screen that a frame is being drawn (see [`Stage::frame`]) and what
+/// it holds, and show no more of a line than the window holds.
 pub struct Hooks {
     pub stage: Arc<Stage>,
     pub outbox: Arc<Outbox>,
@@ -126,6 +128,15 @@ impl Helper for Hooks {}
 impl Highlighter for Hooks {
     fn highlight_prompt<'b, 's: 'b, 'p: 'b>(&'s self, prompt: &'p str, _: bool) -> Cow<'b, str> {
         self.stage.frame();
+        self.stage.drawn.lock().prompt = wrap::plain(prompt);
         Cow::Borrowed(prompt)
+    }
+
+    /// The line, or as much of it as fits the window (see [`view`]).
+    fn highlight<'l>(&self, line: &'l str, cursor: usize) -> Cow<'l, str> {
+        let mut drawn = self.stage.drawn.lock();
+        let shown = view::visible(&drawn.prompt, line, cursor, terminal::window_size());
+        drawn.rows = shown.rows;
+        shown.text
     }
 }

@@ -5,8 +5,10 @@
 //! | Go                                      | Rust                                    |
 //! |-----------------------------------------|-----------------------------------------|
 //! | `go` a reader of `conn` printing lines  | `receiver`: the calling thread, [`receive`] |
-//! | `main` reading `os.Stdin` into `conn`   | in a pipe, `sender`: [`send_input`]; in a terminal, `editor`: [`editor::run`] |
+//! | `main` reading `os.Stdin` into `conn`   | in a pipe or a dumb terminal, `sender`: [`send_input`]; in a terminal, `editor`: [`editor::run`] |
 //! | (the terminal's own echo)               | in a terminal, `screen`: [`screen::run`], printing above the line being edited |
+//! | (the terminal's own rewrapping)         | in a terminal, `resize`: [`redraw::watch_resizes`], asking the screen to draw again |
+//! | (Ctrl-C's default: the process ends)    | in a dumb terminal, `interrupt`: leaving as `/quit` does (see [`line_mode`]) |
 //!
 //! The roles are swapped relative to Go on purpose: a thread blocked reading standard input cannot
 //! be woken, and when the server goes away the client must exit at once. So the receiver, whose end
@@ -37,10 +39,14 @@ pub mod dialogue;
 pub mod editor;
 pub mod history;
 pub mod keys;
+pub mod line_mode;
 pub mod outbox;
+pub mod redraw;
 pub mod render;
 pub mod screen;
 pub mod terminal;
+pub mod view;
+pub mod wrap;
 
 pub use args::{ColorChoice, Options};
 pub use connect::ConnectError;
@@ -50,6 +56,7 @@ use crate::line_reader::{self, Line};
 use crate::{Config, id, protocol};
 use console::{Console, Shown};
 use editor::{Ask, LineEditor};
+use line_mode::LineScreen;
 use screen::{Draw, Stage};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{Shutdown, TcpStream};
@@ -95,15 +102,22 @@ pub fn run(options: Options) -> Result<Ending, ConnectError> {
             Arc::clone(&stage),
             colour,
         );
-        // NOTE: a terminal the editor cannot drive (`TERM=dumb`) is used like a pipe.
         if let Ok((editor, printer)) = made {
             terminal::stop_signal_here(false);
             spawn("screen", {
                 let stage = Arc::clone(&stage);
                 move || screen::run(printer, &stage, draws)
             });
+            let resizes = redraw::resizes();
+            spawn("resize", {
+                let screen = screen.clone();
+                move || redraw::watch_resizes(resizes, || screen.send(Draw::Redraw).is_ok())
+            });
             return Ok(in_terminal(&stream, editor, &stage, screen, colour, id));
         }
+        // A terminal the editor cannot drive (`TERM=dumb`): colour only if asked for.
+        let colour = colour && options.color == ColorChoice::Always;
+        return Ok(in_dumb_terminal(stream, colour, id));
     }
     Ok(in_pipe(stream, colour, id))
 }
@@ -152,7 +166,7 @@ fn in_pipe(stream: Arc<TcpStream>, colour: bool, id: Option<String>) -> Ending {
     let left = Arc::new(AtomicBool::new(false));
     spawn("sender", {
         let (stream, id, left) = (Arc::clone(&stream), id.clone(), Arc::clone(&left));
-        move || send_input(&stream, id, &left)
+        move || send_input(&stream, id, &left, || ())
     });
     let mut console = Console::new(Mode::Plain, colour, id);
     receive(&stream, &mut console, |shown| {
@@ -164,6 +178,28 @@ fn in_pipe(stream: Arc<TcpStream>, colour: bool, id: Option<String>) -> Ending {
     if let Some(last) = last {
         screen::write_out(&format!("{last}\n"));
     }
+    ending
+}
+
+/// The client in a terminal the line editor cannot drive: the receiver here, the `sender` and
+/// `interrupt` threads beside it (see [`line_mode`]).
+fn in_dumb_terminal(stream: Arc<TcpStream>, colour: bool, id: Option<String>) -> Ending {
+    let left = Arc::new(AtomicBool::new(false));
+    let screen = Arc::new(LineScreen::new(colour));
+    let interrupts = line_mode::interrupts();
+    spawn("interrupt", {
+        let (stream, left) = (Arc::clone(&stream), Arc::clone(&left));
+        move || line_mode::leave_on_ctrl_c(interrupts, &stream, &left)
+    });
+    spawn("sender", {
+        let (stream, id, left) = (Arc::clone(&stream), id.clone(), Arc::clone(&left));
+        let screen = Arc::clone(&screen);
+        move || send_input(&stream, id, &left, || screen.prompt_again())
+    });
+    let mut console = Console::new(Mode::Terminal, colour, id);
+    receive(&stream, &mut console, |shown| screen.show(shown));
+    let (ending, last) = console.connection_ended(left.load(Ordering::SeqCst));
+    screen.end(last);
     ending
 }
 
@@ -199,7 +235,8 @@ pub fn receive(stream: &TcpStream, console: &mut Console, mut show: impl FnMut(S
 
 /// The `sender`, in a pipe: answers the first ID prompt with `--id` if given, then sends each
 /// line of standard input until `/quit` or its end, and then leaves, marking `left` first.
-pub fn send_input(stream: &TcpStream, id: Option<String>, left: &AtomicBool) {
+/// `sent` runs after each line is sent (in a dumb terminal, it prompts for the next).
+pub fn send_input(stream: &TcpStream, id: Option<String>, left: &AtomicBool, sent: impl Fn()) {
     if let Some(id) = id
         && write_line(stream, id.as_bytes()).is_err()
     {
@@ -219,6 +256,7 @@ pub fn send_input(stream: &TcpStream, id: Option<String>, left: &AtomicBool) {
         if write_line(stream, &line).is_err() {
             return;
         }
+        sent();
     }
     // The mark goes first, so that the end of stream the server answers with is read as ours.
     left.store(true, Ordering::SeqCst);

@@ -19,6 +19,8 @@
 //! screen has the editor clear its rows one last time, and the editor's next frame stops its
 //! thread for good (see [`Stage::frame`]). Then the receiver prints the last notice itself.
 
+use super::redraw::Recent;
+use super::{terminal, wrap};
 use crossbeam_channel::Receiver;
 use parking_lot::{Condvar, Mutex};
 use rustyline::ExternalPrinter;
@@ -30,8 +32,14 @@ use std::io::{self, Write};
 /// editor because the screen may be waiting for the editor's next frame.
 #[derive(Debug)]
 pub enum Draw {
-    /// A line to print above the editor, painted already, without a newline.
+    /// A line to print above the editor, painted already, without a newline. It is wrapped to
+    /// the window's width with a hanging indent (see [`super::wrap`]).
     Line(String),
+    /// A line the editor has left on screen itself (an ID typed at the prompt): kept for a
+    /// redraw, not printed.
+    Shown(String),
+    /// The window has changed size: draw the screen again (see [`super::redraw`]).
+    Redraw,
     /// Nothing more will be printed: stop the editor drawing (see [`Stage::wait_closed`]).
     Close,
 }
@@ -61,6 +69,18 @@ pub struct Stage {
     state: Mutex<State>,
     /// Signalled on every change of state.
     changed: Condvar,
+    /// What the editor drew in its last full frame. Written by the editor's hooks, read by the
+    /// screen; never held while waiting.
+    pub drawn: Mutex<Drawn>,
+}
+
+/// What the editor drew in its last full frame: the prompt, for the next frame to lay the line out
+/// after it (see [`super::view`]), and the rows both took, for a redraw to leave them free.
+#[derive(Default)]
+pub struct Drawn {
+    /// As the terminal shows it, without colour.
+    pub prompt: String,
+    pub rows: usize,
 }
 
 impl Default for Stage {
@@ -68,6 +88,7 @@ impl Default for Stage {
         Stage {
             state: Mutex::new(State::Idle),
             changed: Condvar::new(),
+            drawn: Mutex::new(Drawn::default()),
         }
     }
 }
@@ -128,13 +149,34 @@ impl Stage {
 /// prompt was, for the last notice to take its place.
 const CLEAR_EDITOR_ROWS: &str = "\x1b[1A\n";
 
-/// The `screen` thread: prints each line in turn until asked to close.
+/// The `screen` thread: prints each line in turn until asked to close, and keeps the latest for
+/// a redraw after a resize.
 pub fn run(mut printer: impl ExternalPrinter, stage: &Stage, draws: Receiver<Draw>) {
+    let mut recent = Recent::default();
     for draw in draws.iter() {
         match draw {
-            Draw::Line(text) => print(&mut printer, stage, format!("{text}\n")),
+            Draw::Line(text) => {
+                let columns = terminal::window_size().1;
+                let rows = wrap::rows(&text, columns);
+                print(&mut printer, stage, rows.join("\n") + "\n");
+                recent.push(text);
+            }
+            Draw::Shown(text) => recent.push(text),
+            Draw::Redraw => redraw(&mut printer, stage, &recent),
             Draw::Close => return close(&mut printer, stage),
         }
+    }
+}
+
+/// Draws the screen again at the window's size, leaving the editor's rows free.
+fn redraw(printer: &mut impl ExternalPrinter, stage: &Stage, recent: &Recent) {
+    let (rows, columns) = terminal::window_size();
+    let editor_rows = match *stage.state.lock() {
+        State::Editing => stage.drawn.lock().rows,
+        _ => 1,
+    };
+    if let Some(text) = recent.redraw(rows, columns, editor_rows) {
+        print(printer, stage, text);
     }
 }
 

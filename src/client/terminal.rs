@@ -85,6 +85,30 @@ mod stop_signal {
     pub fn mask(_: bool) {}
 }
 
+/// The window's size in (rows, columns), from standard output; 24 by 80 where it cannot be
+/// asked, as terminals default to.
+pub fn window_size() -> (usize, usize) {
+    size::of_stdout().unwrap_or((24, 80))
+}
+
+#[cfg(unix)]
+mod size {
+    pub fn of_stdout() -> Option<(usize, usize)> {
+        // SAFETY: `winsize` is plain data, filled by TIOCGWINSZ, and read only on success.
+        let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+        let asked = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) };
+        (asked == 0 && size.ws_row > 0 && size.ws_col > 0)
+            .then(|| (size.ws_row.into(), size.ws_col.into()))
+    }
+}
+
+#[cfg(not(unix))]
+mod size {
+    pub fn of_stdout() -> Option<(usize, usize)> {
+        None
+    }
+}
+
 /// Turns off bracketed paste, which the line editor turns on while it reads; left on, the shell
 /// would see every later paste wrapped in `ESC[200~`.
 const BRACKETED_PASTE_OFF: &str = "\x1b[?2004l";

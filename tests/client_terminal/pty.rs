@@ -45,13 +45,22 @@ impl Terminal {
     /// Starts `client` with `args` in a terminal of `rows` by `cols`, with `NO_COLOR` set to
     /// `no_color` if given (and removed otherwise).
     pub fn start(args: &[&str], size: (u16, u16), no_color: Option<&str>) -> Terminal {
-        Terminal::run(env!("CARGO_BIN_EXE_client"), args, size, no_color)
+        let client = env!("CARGO_BIN_EXE_client");
+        Terminal::run(client, args, size, no_color, "xterm-256color")
+    }
+
+    /// A client on `addr` joining as Ahmed in a terminal that says it can do nothing but print
+    /// (`TERM=dumb`).
+    pub fn dumb_ahmed(addr: std::net::SocketAddr, size: (u16, u16)) -> Terminal {
+        let addr = addr.to_string();
+        let args = ["--addr", &addr, "--id", "Ahmed"];
+        Terminal::run(env!("CARGO_BIN_EXE_client"), &args, size, None, "dumb")
     }
 
     /// Starts an interactive `bash` (no start-up files, prompt `$ `), for job control.
     pub fn shell(size: (u16, u16)) -> Terminal {
         let args = ["--norc", "--noprofile", "-i"];
-        let mut shell = Terminal::run("bash", &args, size, None);
+        let mut shell = Terminal::run("bash", &args, size, None, "xterm-256color");
         shell.keys("PS1='$ '\r");
         shell.wait_for_bottom(&["$"]);
         shell
@@ -62,12 +71,13 @@ impl Terminal {
         args: &[&str],
         (rows, cols): (u16, u16),
         no_color: Option<&str>,
+        term: &str,
     ) -> Terminal {
         let (master, slave) = open_pty(rows, cols);
         let mut command = Command::new(program);
         command
             .args(args)
-            .env("TERM", "xterm-256color")
+            .env("TERM", term)
             .env_remove("NO_COLOR")
             .stdin(Stdio::from(slave.try_clone().unwrap()))
             .stdout(Stdio::from(slave.try_clone().unwrap()))
@@ -126,6 +136,21 @@ impl Terminal {
             match self.output.recv_timeout(left) {
                 Ok(chunk) => self.parser.process(&chunk),
                 Err(_) => panic!("the screen never showed {what}; it shows:\n{}", self.dump()),
+            }
+        }
+    }
+
+    /// Waits until `row` is on the screen or in the scrollback, as a whole row.
+    pub fn wait_for_row(&mut self, row: &str) {
+        let deadline = Instant::now() + SCREEN_TIMEOUT;
+        while !self.all_rows().iter().any(|shown| shown == row) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.output.recv_timeout(left) {
+                Ok(chunk) => self.parser.process(&chunk),
+                Err(_) => panic!(
+                    "no row ever read {row:?}; the screen shows:\n{}",
+                    self.dump()
+                ),
             }
         }
     }
