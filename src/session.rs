@@ -91,7 +91,7 @@ fn handshake(
     loop {
         let rejection = match line_reader::read_line(reader, session.config.max_line) {
             Ok(Line::Complete(raw)) => {
-                let text = String::from_utf8_lossy(&raw);
+                let text = String::from_utf8_lossy(&protocol::strip_telnet(&raw)).into_owned();
                 match id::validate(text.trim()).and_then(|id| join(session, id)) {
                     Ok(joined) => return Some(joined),
                     Err(rejection) => rejection,
