@@ -20,7 +20,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Stack size of each client thread. A client thread's deepest call is a line read into a heap
 /// buffer, so the default 2 MiB is mostly unused address space; a small stack keeps thousands of
@@ -90,10 +90,10 @@ fn admit(
         return; // The peer hung up already.
     }
     let stream = Arc::new(stream);
-    let admitted = room
-        .lock()
-        .admission
-        .admit(Arc::clone(&stream), peer.ip(), config);
+    let admitted =
+        room.lock()
+            .admission
+            .admit(Arc::clone(&stream), peer.ip(), config, Instant::now());
     let connection = match admitted {
         Ok(connection) => connection,
         Err(refusal) => return refuse(&stream, &refusal, config),
@@ -124,6 +124,7 @@ fn refuse(stream: &TcpStream, refusal: &Refusal, config: &Config) {
     let line = match refusal {
         Refusal::Full => protocol::server_full(config.max_clients),
         Refusal::TooManyFromAddress => protocol::TOO_MANY_FROM_ADDRESS.to_string(),
+        Refusal::Throttled(wait) => protocol::throttled(*wait),
     };
     // NOTE: ignoring errors: the connection is closed right after, either way. A client that
     // already sent bytes may see a reset instead of this line: closing a socket with unread

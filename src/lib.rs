@@ -18,6 +18,7 @@
 //! - [`id`]: which IDs may join, and when two IDs look alike.
 //! - [`room`]: the users behind the mutex, and their IDs.
 //! - [`admission`]: which connections the room takes, in all and per address.
+//! - [`throttle`]: how many new connections one address may open in a minute.
 //! - [`outbox`]: the bytes each user is owed from one batch, filled under the lock.
 //! - [`broadcaster`]: the one thread that writes to joined clients.
 //! - [`send_queue`]: each joined client's queue of bytes not yet sent, sent without waiting.
@@ -44,6 +45,7 @@ pub mod room;
 pub mod send_queue;
 pub mod server;
 pub mod session;
+pub mod throttle;
 pub mod trace;
 
 pub use config::Config;

@@ -192,6 +192,13 @@ pub fn line_too_long(max_bytes: usize) -> String {
     format!("** Line too long (max {max_bytes} bytes); not sent **")
 }
 
+/// Sent to a connection refused by `--max-connects-per-minute`, before it is closed: when it may
+/// come back, in whole seconds rounded up.
+pub fn throttled(wait: std::time::Duration) -> String {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    format!("** Too many new connections from your address; try again in {seconds} s **")
+}
+
 pub fn server_full(max_clients: usize) -> String {
     format!("** Server is full ({max_clients} users); try again later **")
 }
