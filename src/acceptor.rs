@@ -12,13 +12,13 @@ use crate::logger::Log;
 use crate::protocol;
 use crate::room::SharedRoom;
 use crate::session::{self, Session};
+use crate::stop_signal::StopSignal;
 use crate::trace::Trace;
 use crossbeam_channel::Sender;
 use socket2::{SockRef, TcpKeepalive};
 use std::io::{self, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -50,16 +50,17 @@ pub fn run(
     room: SharedRoom,
     events: Sender<Event>,
     config: Arc<Config>,
-    stopping: Arc<AtomicBool>,
+    stop: Arc<StopSignal>,
     log: Log,
 ) {
     let trace = Trace::new(config.trace, &log);
     for incoming in listener.incoming() {
-        if stopping.load(Ordering::SeqCst) {
+        if stop.is_raised() {
+            log.line(protocol::log::shutting_down());
             break;
         }
         match incoming {
-            Ok(stream) => admit(stream, &room, &events, &config, &log, &trace),
+            Ok(stream) => admit(stream, &room, &events, &config, &stop, &log, &trace),
             Err(error) => {
                 log.error(format!(
                     "[SERVER] accepting a connection failed: {error}; retrying shortly"
@@ -80,6 +81,7 @@ fn admit(
     room: &SharedRoom,
     events: &Sender<Event>,
     config: &Arc<Config>,
+    stop: &Arc<StopSignal>,
     log: &Log,
     trace: &Trace,
 ) {
@@ -104,6 +106,7 @@ fn admit(
         room: Arc::clone(room),
         events: events.clone(),
         config: Arc::clone(config),
+        stop: Arc::clone(stop),
         trace: trace.clone(),
     };
     let spawned = thread::Builder::new()

@@ -35,6 +35,8 @@ struct Connection {
     stream: Arc<TcpStream>,
     /// The address it counts against, or `None` when its address is exempt.
     counted_as: Option<IpAddr>,
+    /// Whether it has claimed an ID: from then on the broadcaster is its socket's one writer.
+    joined: bool,
 }
 
 /// Every open connection, joined or not, and how many each address holds.
@@ -79,7 +81,11 @@ impl Admission {
             *open += 1;
         }
         self.next_connection += 1;
-        let connection = Connection { stream, counted_as };
+        let connection = Connection {
+            stream,
+            counted_as,
+            joined: false,
+        };
         self.connections.insert(self.next_connection, connection);
         Ok(self.next_connection)
     }
@@ -99,11 +105,25 @@ impl Admission {
         }
     }
 
-    /// Closes every connection, joined or not, so that every client thread's read returns.
+    /// Marks a connection as joined, once its ID is claimed.
+    pub fn joined(&mut self, connection: ConnectionId) {
+        if let Some(connection) = self.connections.get_mut(&connection) {
+            connection.joined = true;
+        }
+    }
+
+    /// Closes every connection, so that every client thread's read returns. A connection still
+    /// choosing its ID keeps its writing side: its thread, the socket's one writer until then,
+    /// tells it `** Server is shutting down **` before it ends (see [`crate::handshake`]).
     pub fn close_all(&self) {
         for connection in self.connections.values() {
+            let how = if connection.joined {
+                Shutdown::Both
+            } else {
+                Shutdown::Read
+            };
             // NOTE: ignoring errors: a socket the peer already closed needs no closing.
-            let _ = connection.stream.shutdown(Shutdown::Both);
+            let _ = connection.stream.shutdown(how);
         }
     }
 }

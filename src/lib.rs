@@ -11,7 +11,9 @@
 //! - [`server`]: binds the listener, starts the threads and stops them in order.
 //! - [`acceptor`]: the thread that admits each connection and starts its client thread.
 //! - [`interrupt`]: Ctrl-C and SIGTERM start the graceful shutdown.
+//! - [`stop_signal`]: the flag that tells every thread the server is stopping, and wakes it.
 //! - [`session`]: one client's thread: the ID handshake, then its lines as events.
+//! - [`handshake`]: asking a new connection for its ID, paced, a handful of times at most.
 //! - [`line_reader`]: reading a line of bounded length from an untrusted peer.
 //! - [`pacing`]: the token bucket that slows a flooding client down without cutting it off.
 //! - [`protocol`]: every line on the wire, and the rules for commands and bad bytes.
@@ -34,6 +36,7 @@ pub mod buffer_pool;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod handshake;
 pub mod id;
 pub mod interrupt;
 pub mod line_reader;
@@ -45,6 +48,7 @@ pub mod room;
 pub mod send_queue;
 pub mod server;
 pub mod session;
+pub mod stop_signal;
 pub mod throttle;
 pub mod trace;
 

@@ -29,6 +29,11 @@ pub const SHUTTING_DOWN: &str = "** Server is shutting down **";
 /// Sent to a connection that has not chosen a valid ID within the ID timeout.
 pub const ID_TIMED_OUT: &str = "** Timed out waiting for your ID **";
 
+/// Sent to a connection that has had [`crate::handshake::MAX_ID_REJECTIONS`] IDs rejected, before
+/// it is closed.
+pub const TOO_MANY_ID_REJECTIONS: &str =
+    "** Too many rejected IDs; closing. Read the reasons above and reconnect to try again **";
+
 /// Sent once to a joined client whose lines arrive faster than `--max-rate` allows (after its
 /// `--burst`): nothing is lost, its lines are only read more slowly from then on.
 pub const SENDING_TOO_FAST: &str = "** You are sending too fast; your lines are delayed **";

@@ -23,12 +23,12 @@ use crate::config::Config;
 use crate::logger::{Log, LogSink};
 use crate::room::Room;
 use crate::send_queue::Limits;
+use crate::stop_signal::StopSignal;
 use crate::trace::Trace;
 use socket2::SockRef;
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
 
 /// How many connections the kernel may hold, completed but not yet accepted. `TcpListener::bind`
@@ -65,7 +65,7 @@ impl Server {
         let local_addr = listener.local_addr()?;
         let config = Arc::new(config);
         let room = Room::shared();
-        let stopping = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(StopSignal::default());
         // The acceptor holds the first sender and gives each client thread a clone; the
         // broadcaster holds the only receiver.
         let (events, inbox) = crossbeam_channel::bounded(broadcaster::CHANNEL_CAPACITY);
@@ -81,15 +81,12 @@ impl Server {
             move || broadcaster::run(inbox, room, limits, log, trace)
         })?;
         let acceptor = spawn_named("acceptor", {
-            let stopping = Arc::clone(&stopping);
-            move || acceptor::run(listener, room, events, config, stopping, log)
+            let stop = Arc::clone(&stop);
+            move || acceptor::run(listener, room, events, config, stop, log)
         })?;
         Ok(Server {
             local_addr,
-            stopper: Stopper {
-                stopping,
-                local_addr,
-            },
+            stopper: Stopper { stop, local_addr },
             acceptor: Some(acceptor),
             broadcaster: Some(broadcaster),
         })
@@ -132,8 +129,9 @@ impl Server {
 /// Starts a server's shutdown from any thread. Cloning it is cheap; stopping twice is harmless.
 #[derive(Clone)]
 pub struct Stopper {
-    /// Set once; the acceptor checks it after every accepted connection.
-    stopping: Arc<AtomicBool>,
+    /// Raised once; the acceptor checks it after every accepted connection, and a client thread
+    /// before every line it reads and in every pacing wait.
+    stop: Arc<StopSignal>,
     local_addr: SocketAddr,
 }
 
@@ -141,7 +139,7 @@ impl Stopper {
     /// Stops accepting and starts the shutdown's order (see the module docs); returns at once.
     /// The threads end by themselves, and [`Server::wait`] returns when they have.
     pub fn stop(&self) {
-        if self.stopping.swap(true, Ordering::SeqCst) {
+        if !self.stop.raise() {
             return;
         }
         // The acceptor is blocked in `accept`; one connection of our own wakes it to see the flag.

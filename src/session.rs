@@ -3,9 +3,9 @@
 //! Go counterpart: `func handleClient(conn net.Conn)`, started with `go handleClient(conn)`. Here
 //! it is an OS thread named `client-<peer address>`, started by the acceptor.
 //!
-//! The thread writes to its socket only during the handshake (the ID prompt and its answers).
-//! From the moment the ID is claimed, the broadcaster is the socket's only writer, so even the
-//! answer to `/help` travels through the channel.
+//! The thread writes to its socket only during the handshake (the ID prompt and its answers; see
+//! [`crate::handshake`]). From the moment the ID is claimed, the broadcaster is the socket's only
+//! writer, so even the answer to `/help` travels through the channel.
 //!
 //! This thread is also where a flood is slowed (see [`crate::pacing`]): over its rate, a client's
 //! thread waits before reading its next line, so only that client's socket backs up.
@@ -13,17 +13,17 @@
 use crate::admission::ConnectionId;
 use crate::broadcaster::Event;
 use crate::config::Config;
-use crate::id::{self, IdRejection};
+use crate::handshake;
 use crate::line_reader::{self, Line};
 use crate::pacing::{Pace, Pacer};
 use crate::protocol::{self, Request, SENDING_TOO_FAST};
 use crate::room::{MemberId, SharedRoom};
+use crate::stop_signal::StopSignal;
 use crate::trace::{self, Trace};
 use crossbeam_channel::Sender;
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, BufReader, Read};
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::thread;
 use std::time::Instant;
 
 /// Bytes read from the socket at a time. Chat lines are short, so a small buffer costs few extra
@@ -40,6 +40,8 @@ pub struct Session {
     /// broadcaster stops once every such handle (and the acceptor's) is gone.
     pub events: Sender<Event>,
     pub config: Arc<Config>,
+    /// Raised when the server stops: the thread then reads no more lines, and a pacing wait ends.
+    pub stop: Arc<StopSignal>,
     /// `--trace`: this thread's steps, a no-op when off.
     pub trace: Trace,
 }
@@ -58,12 +60,26 @@ pub fn run(session: Session) {
             deadline: Some(Instant::now() + session.config.id_timeout),
         },
     );
-    if let Some((member, id)) = handshake(&session, &mut reader) {
-        if reader.get_mut().clear_deadline().is_ok() {
-            chat(&session, &mut reader, member, &id);
+    if let Some((member, id)) = handshake::run(&session, &mut reader) {
+        let ended = match reader.get_mut().clear_deadline() {
+            Ok(()) => chat(&session, &mut reader, member, &id),
+            Err(_) => Ended::Left,
+        };
+        // A stop tells everyone at once (`** Server is shutting down **`); a `left` notice for
+        // each thread that noticed the stop first would only bury it.
+        if ended == Ended::Left {
+            send(&session.events, Event::Left(member));
         }
-        send(&session.events, Event::Left(member));
     }
+}
+
+/// How a joined client's chat ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Ended {
+    /// `/quit`, the connection's end or a read error: the others are told.
+    Left,
+    /// The server is stopping: the thread stopped reading.
+    Stopped,
 }
 
 /// A connection's place in the room, freed when the client thread ends by any way out: a return,
@@ -81,54 +97,16 @@ impl Drop for Slot {
     }
 }
 
-/// Asks for an ID until a valid, free one arrives. Returns `None` if the peer leaves or times out
-/// first; such a connection was never announced, so nobody hears of it.
-fn handshake(
+/// Reads the joined client's lines until it quits, its connection ends or the server stops,
+/// pacing a client that sends faster than `--max-rate` (see [`crate::pacing`]). Once the server is
+/// stopping it reads nothing more: after the broadcaster's `shutdown`, Linux still hands out the
+/// lines queued in the socket, and a paced thread would go on reading them at its rate.
+fn chat(
     session: &Session,
     reader: &mut BufReader<SocketReader>,
-) -> Option<(MemberId, String)> {
-    write_line(&session.stream, protocol::ID_PROMPT).ok()?;
-    loop {
-        let rejection = match line_reader::read_line(reader, session.config.max_line) {
-            Ok(Line::Complete(raw)) => {
-                let text = String::from_utf8_lossy(&protocol::strip_telnet(&raw)).into_owned();
-                match id::validate(text.trim()).and_then(|id| join(session, id)) {
-                    Ok(joined) => return Some(joined),
-                    Err(rejection) => rejection,
-                }
-            }
-            Ok(Line::TooLong) => IdRejection::TooLong,
-            Ok(Line::End) => return None,
-            Err(error) if is_timeout(&error) => {
-                // NOTE: ignoring errors: the connection is being closed either way.
-                let _ = write_line(&session.stream, protocol::ID_TIMED_OUT);
-                return None;
-            }
-            Err(_) => return None,
-        };
-        write_line(&session.stream, &rejection.line()).ok()?;
-        write_line(&session.stream, protocol::ID_PROMPT).ok()?;
-    }
-}
-
-/// Claims the ID under the lock, then, with the lock released, asks the broadcaster to announce
-/// the join. The send may wait for room in the channel, which is why no lock is held across it.
-fn join(session: &Session, id: String) -> Result<(MemberId, String), IdRejection> {
-    let member = session
-        .room
-        .lock()
-        .claim(&id, Arc::clone(&session.stream))?;
-    // NOTE: if the broadcaster is gone, the chat loop's first send fails and the thread ends.
-    session
-        .trace
-        .step(|| format!("ID {} claimed -> Joined", trace::quote(&id)));
-    send(&session.events, Event::Joined(member));
-    Ok((member, id))
-}
-
-/// Reads the joined client's lines until it quits or its connection ends, pacing a client that
-/// sends faster than `--max-rate` (see [`crate::pacing`]).
-fn chat(session: &Session, reader: &mut BufReader<SocketReader>, member: MemberId, id: &str) {
+    member: MemberId,
+    id: &str,
+) -> Ended {
     let max_line = session.config.max_line;
     let mut pacer = Pacer::new(
         session.config.max_rate,
@@ -136,6 +114,9 @@ fn chat(session: &Session, reader: &mut BufReader<SocketReader>, member: MemberI
         Instant::now(),
     );
     loop {
+        if session.stop.is_raised() {
+            return Ended::Stopped;
+        }
         let next = match line_reader::read_line(reader, max_line) {
             Ok(Line::Complete(raw)) => {
                 let line = protocol::sanitize(&raw);
@@ -147,18 +128,20 @@ fn chat(session: &Session, reader: &mut BufReader<SocketReader>, member: MemberI
                 next
             }
             Ok(Line::TooLong) => Next::Send(reply(member, protocol::line_too_long(max_line))),
-            Ok(Line::End) | Err(_) => return,
+            Ok(Line::End) | Err(_) => return Ended::Left,
         };
         match next {
-            Next::Quit => return,
+            Next::Quit => return Ended::Left,
             Next::Skip => {}
             Next::Send(event) => {
                 if !send(&session.events, event) {
-                    return;
+                    return Ended::Left;
                 }
             }
         }
-        pace(session, &mut pacer, member);
+        if pace(session, &mut pacer, member) {
+            return Ended::Stopped;
+        }
     }
 }
 
@@ -200,15 +183,15 @@ fn next_for(request: Request, member: MemberId, id: &str) -> Next {
 
 /// Counts the line just read and, if the client is over its rate, waits before the next read:
 /// the client's unread lines then back up in its own socket, and TCP slows the client alone.
-fn pace(session: &Session, pacer: &mut Pacer, member: MemberId) {
-    if let Pace::Wait { delay, tell } = pacer.line_read(Instant::now()) {
-        if tell {
-            send(&session.events, reply(member, SENDING_TOO_FAST.to_string()));
-        }
-        // NOTE: a paced thread sleeps through a shutdown; it notices at most one interval
-        // (1 / --max-rate seconds) later, and the broadcaster, which waits for it, too.
-        thread::sleep(delay);
+/// The wait ends early when the server stops; returns whether it did.
+fn pace(session: &Session, pacer: &mut Pacer, member: MemberId) -> bool {
+    let Pace::Wait { delay, tell } = pacer.line_read(Instant::now()) else {
+        return false;
+    };
+    if tell {
+        send(&session.events, reply(member, SENDING_TOO_FAST.to_string()));
     }
+    session.stop.sleep(delay)
 }
 
 fn reply(to: MemberId, line: String) -> Event {
@@ -218,26 +201,14 @@ fn reply(to: MemberId, line: String) -> Event {
 /// Hands an event to the broadcaster. False only if the broadcaster is gone, which happens only
 /// if it panicked: then this client has nobody to talk to and its thread ends quietly, freeing
 /// its slot, rather than panicking in turn.
-fn send(events: &Sender<Event>, event: Event) -> bool {
+pub(crate) fn send(events: &Sender<Event>, event: Event) -> bool {
     events.send(event).is_ok()
-}
-
-fn write_line(stream: &TcpStream, line: &str) -> io::Result<()> {
-    let mut stream = stream;
-    stream.write_all(format!("{line}\n").as_bytes())
-}
-
-fn is_timeout(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
 }
 
 /// The socket as the client thread reads it. During the handshake every read is bounded by what
 /// is left of the ID deadline, so a peer that trickles one byte a minute still times out; once
 /// joined, `deadline` is `None` and a user may stay idle as long as they like.
-struct SocketReader {
+pub(crate) struct SocketReader {
     stream: Arc<TcpStream>,
     deadline: Option<Instant>,
 }
