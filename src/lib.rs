@@ -10,7 +10,7 @@
 //! - [`cli`]: what the command lines share: ranges of seconds, one-line errors.
 //! - [`server`]: binds the listener, starts the threads and stops them in order.
 //! - [`acceptor`]: the thread that admits each connection and starts its client thread.
-//! - [`interrupt`]: Ctrl-C and SIGTERM start the graceful shutdown.
+//! - [`interrupt`]: Ctrl-C, SIGTERM and SIGHUP start the graceful shutdown.
 //! - [`stop_signal`]: the flag that tells every thread the server is stopping, and wakes it.
 //! - [`session`]: one client's thread: the ID handshake, then its lines as events.
 //! - [`handshake`]: asking a new connection for its ID, paced, a handful of times at most.

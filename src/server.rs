@@ -30,6 +30,7 @@ use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
 /// How many connections the kernel may hold, completed but not yet accepted. `TcpListener::bind`
 /// asks for 128; when thousands of clients connect at once (a class joining, or `make bench`'s
@@ -38,6 +39,14 @@ use std::thread::{self, JoinHandle};
 /// default); the Go runtime asks for that value too. std has no call for it, hence `socket2`.
 pub const LISTEN_BACKLOG: i32 = 4096;
 
+/// How long [`Server::wait`] gives the logger, once the room has stopped, to write the lines still
+/// queued (the last ones say how the server stopped). Bounded, because a blocked output never
+/// takes them: then they are lost rather than the exit.
+pub const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How often [`Server::wait`] looks whether the logger has finished.
+const LOG_FLUSH_POLL: Duration = Duration::from_millis(5);
+
 /// A running server. Dropping it shuts it down, so a failing test never leaks its threads.
 pub struct Server {
     local_addr: SocketAddr,
@@ -45,6 +54,9 @@ pub struct Server {
     stopper: Stopper,
     acceptor: Option<JoinHandle<()>>,
     broadcaster: Option<JoinHandle<()>>,
+    /// Ends once the acceptor, the broadcaster and every client thread have dropped their log
+    /// handles and it has written what they queued.
+    logger: JoinHandle<()>,
 }
 
 impl Server {
@@ -60,8 +72,9 @@ impl Server {
         // `listen` on a socket that is already listening only changes its backlog.
         SockRef::from(&listener).listen(LISTEN_BACKLOG)?;
         // NOTE: the logger thread is not joined at shutdown: with a blocked output it never ends.
-        // It ends by itself once the acceptor and the broadcaster have dropped their handles.
-        let (log, _logger) = Log::start(sink)?;
+        // It ends by itself once the acceptor and the broadcaster have dropped their handles;
+        // `wait` gives it a moment for that.
+        let (log, logger) = Log::start(sink)?;
         let local_addr = listener.local_addr()?;
         let config = Arc::new(config);
         let room = Room::shared();
@@ -89,6 +102,7 @@ impl Server {
             stopper: Stopper { stop, local_addr },
             acceptor: Some(acceptor),
             broadcaster: Some(broadcaster),
+            logger,
         })
     }
 
@@ -103,11 +117,16 @@ impl Server {
         self.stopper.clone()
     }
 
-    /// Blocks until the server stops (see [`Stopper::stop`]); what the `server` binary does after
-    /// printing its banner.
+    /// Blocks until the server stops (see [`Stopper::stop`]) and, for up to
+    /// [`LOG_FLUSH_TIMEOUT`], until its last log lines are written; what the `server` binary does
+    /// after printing its banner.
     pub fn wait(mut self) {
         join(self.acceptor.take());
         join(self.broadcaster.take());
+        let deadline = Instant::now() + LOG_FLUSH_TIMEOUT;
+        while !self.logger.is_finished() && Instant::now() < deadline {
+            thread::sleep(LOG_FLUSH_POLL);
+        }
     }
 
     /// Tells every joined client `** Server is shutting down **`, closes every connection and

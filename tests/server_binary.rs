@@ -3,71 +3,11 @@
 mod common;
 
 use common::Client;
-use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::thread;
+use common::server_process::{SERVER, ServerProcess, exit_code_and_log, signal};
+use std::net::TcpListener;
+use std::process::Command;
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
-
-const SERVER: &str = env!("CARGO_BIN_EXE_server");
-
-/// A running server process, killed when the test ends, pass or fail.
-struct ServerProcess {
-    child: Child,
-    addr: SocketAddr,
-    /// The server's stdout after its banner, one line at a time, read by a thread so the server
-    /// never blocks on a full pipe.
-    log: Receiver<String>,
-}
-
-impl ServerProcess {
-    /// Starts `sh -c "<prefix> exec server <args>"` and reads the banner for the real port.
-    fn start(shell_prefix: &str, args: &str) -> ServerProcess {
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "{shell_prefix} exec {SERVER} --addr 127.0.0.1:0 {args}"
-            ))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("starting the server binary");
-        let log = lines_of(child.stdout.take().unwrap());
-        let banner = log
-            .recv_timeout(common::LINE_TIMEOUT)
-            .expect("the server's banner");
-        let port = banner
-            .strip_prefix("Server running on port ")
-            .and_then(|rest| rest.strip_suffix("..."))
-            .unwrap_or_else(|| panic!("unexpected banner {banner:?}"));
-        let addr = format!("127.0.0.1:{port}").parse().unwrap();
-        ServerProcess { child, addr, log }
-    }
-
-    fn stderr(&mut self) -> Receiver<String> {
-        lines_of(self.child.stderr.take().unwrap())
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn lines_of(pipe: impl std::io::Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
 
 /// Runs the binary to completion and returns (exit code, stdout, stderr).
 fn run(args: &[&str]) -> (i32, String, String) {
@@ -210,29 +150,6 @@ fn sigterm_stops_gracefully_too() {
     signal(&server, "TERM");
     omar.expect("** Server is shutting down **");
     assert_eq!(exit_code_and_log(&mut server).0, 0);
-}
-
-fn signal(server: &ServerProcess, name: &str) {
-    let status = Command::new("kill")
-        .args([&format!("-{name}"), &server.child.id().to_string()])
-        .status()
-        .expect("running kill");
-    assert!(status.success(), "kill -{name} failed");
-}
-
-/// Reads the server's log until its stdout closes (the process has ended), then returns its
-/// exit code and the lines read.
-fn exit_code_and_log(server: &mut ServerProcess) -> (i32, Vec<String>) {
-    let mut log = Vec::new();
-    loop {
-        match server.log.recv_timeout(common::LINE_TIMEOUT) {
-            Ok(line) => log.push(line),
-            Err(RecvTimeoutError::Disconnected) => break,
-            Err(RecvTimeoutError::Timeout) => panic!("the server did not exit; log: {log:?}"),
-        }
-    }
-    let status = server.child.wait().expect("waiting for the server");
-    (status.code().unwrap_or(-1), log)
 }
 
 /// `--trace` shows one message's life thread by thread: the acceptor starts Ahmed's thread, that

@@ -39,7 +39,10 @@ fn a_paced_flood_does_not_hold_up_a_stop() {
         if line == SHUTTING_DOWN {
             break;
         }
-        assert_eq!(line, "[Flood]: flood", "nothing else comes before the notice");
+        assert_eq!(
+            line, "[Flood]: flood",
+            "nothing else comes before the notice"
+        );
     }
     watcher.expect_closed();
     flood.expect(SHUTTING_DOWN);

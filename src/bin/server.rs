@@ -1,5 +1,5 @@
-//! `server`: parses the command line, starts the chat server and serves until Ctrl-C or SIGTERM,
-//! which stop it gracefully (exit code 0).
+//! `server`: parses the command line, starts the chat server and serves until Ctrl-C, SIGTERM or
+//! SIGHUP, which stop it gracefully (exit code 0).
 //!
 //! Go counterpart: the top of the original's `main` (`flag.Parse`, `net.Listen`, the banner). The
 //! rest of `main`, its accept loop, lives in the library as the `acceptor` thread, so tests can run

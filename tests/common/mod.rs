@@ -6,6 +6,7 @@
 
 pub mod lan;
 pub mod program;
+pub mod server_process;
 
 use realtime_chat::logger::LogSink;
 use realtime_chat::{Config, Server};
