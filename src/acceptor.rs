@@ -44,6 +44,11 @@ pub const KEEPALIVE_RETRIES: u32 = 5;
 /// again. Retrying at once would spin a core at 100% while the cause persists.
 pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
+/// The least time between two log lines about failing `accept`s. While the cause persists (out of
+/// descriptors), `accept` fails every [`ACCEPT_BACKOFF`]; a line for each buried the log under ten
+/// a second. The next line says how many failures it stands for.
+pub const ACCEPT_ERROR_LOG_INTERVAL: Duration = Duration::from_secs(10);
+
 /// The `acceptor` thread: the Go original's `for { conn, err := ln.Accept() ... }`.
 pub fn run(
     listener: TcpListener,
@@ -54,6 +59,7 @@ pub fn run(
     log: Log,
 ) {
     let trace = Trace::new(config.trace, &log);
+    let mut errors = AcceptErrors::default();
     for incoming in listener.incoming() {
         if stop.is_raised() {
             log.line(protocol::log::shutting_down());
@@ -62,9 +68,9 @@ pub fn run(
         match incoming {
             Ok(stream) => admit(stream, &room, &events, &config, &stop, &log, &trace),
             Err(error) => {
-                log.error(format!(
-                    "[SERVER] accepting a connection failed: {error}; retrying shortly"
-                ));
+                if let Some(line) = errors.failed(&error, Instant::now()) {
+                    log.error(line);
+                }
                 thread::sleep(ACCEPT_BACKOFF);
             }
         }
@@ -72,6 +78,37 @@ pub fn run(
     // NOTE: ignoring errors: the broadcaster is gone only if it panicked; there is nobody to tell.
     let _ = events.send(Event::Shutdown);
     // Dropping `events` here is what lets the broadcaster finish once the client threads are gone.
+}
+
+/// Failing `accept`s, logged at most once per [`ACCEPT_ERROR_LOG_INTERVAL`].
+#[derive(Default)]
+struct AcceptErrors {
+    last_logged: Option<Instant>,
+    /// Failures since the last line.
+    unlogged: u64,
+}
+
+impl AcceptErrors {
+    /// Counts a failure at `now`, and returns the line to log if one is due.
+    fn failed(&mut self, error: &io::Error, now: Instant) -> Option<String> {
+        if self
+            .last_logged
+            .is_some_and(|last| now.duration_since(last) < ACCEPT_ERROR_LOG_INTERVAL)
+        {
+            self.unlogged += 1;
+            return None;
+        }
+        let mut line = format!("[SERVER] accepting a connection failed: {error}; retrying shortly");
+        if self.unlogged > 0 {
+            line += &format!(
+                " ({} more failures since the last such line)",
+                self.unlogged
+            );
+        }
+        self.last_logged = Some(now);
+        self.unlogged = 0;
+        Some(line)
+    }
 }
 
 /// Registers a new connection and starts its client thread, or turns it away when the room is
@@ -153,6 +190,26 @@ fn configure_socket(stream: &TcpStream, config: &Config) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_errors_are_logged_once_per_interval_with_a_count() {
+        let start = Instant::now();
+        let mut errors = AcceptErrors::default();
+        let emfile = io::Error::from_raw_os_error(libc::EMFILE);
+        let first = errors.failed(&emfile, start).expect("the first is logged");
+        assert!(
+            first.starts_with("[SERVER] accepting a connection failed: "),
+            "{first}"
+        );
+        for tenth in 1..100 {
+            let now = start + ACCEPT_BACKOFF * tenth;
+            assert_eq!(errors.failed(&emfile, now), None);
+        }
+        let next = errors
+            .failed(&emfile, start + ACCEPT_ERROR_LOG_INTERVAL)
+            .expect("one line per interval");
+        assert!(next.ends_with("; retrying shortly (99 more failures since the last such line)"));
+    }
 
     /// Every client socket gets the keepalive that frees a vanished peer's ID in about two
     /// minutes, whatever the system's defaults (Linux: two hours of silence before any probe).

@@ -9,6 +9,7 @@
 //! - [`config`]: the server's address and limits, and its command line.
 //! - [`cli`]: what the command lines share: ranges of seconds, one-line errors.
 //! - [`server`]: binds the listener, starts the threads and stops them in order.
+//! - [`limits`]: the descriptors and threads this system allows, fitted to `--max-clients`.
 //! - [`acceptor`]: the thread that admits each connection and starts its client thread.
 //! - [`interrupt`]: Ctrl-C, SIGTERM and SIGHUP start the graceful shutdown.
 //! - [`stop_signal`]: the flag that tells every thread the server is stopping, and wakes it.
@@ -39,6 +40,7 @@ pub mod config;
 pub mod handshake;
 pub mod id;
 pub mod interrupt;
+pub mod limits;
 pub mod line_reader;
 pub mod logger;
 pub mod outbox;

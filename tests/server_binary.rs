@@ -63,12 +63,27 @@ fn address_in_use_says_what_to_do() {
     );
 }
 
-/// Out of file descriptors, `accept` fails: the server logs why, keeps running, and serves the
-/// waiting client as soon as a descriptor is free again.
+/// How long a test listens to conclude that no second accept error is logged: ten retries of a
+/// failing `accept` ([`realtime_chat::acceptor::ACCEPT_BACKOFF`] apart) once logged ten lines.
+const ACCEPT_ERRORS_QUIET: Duration = Duration::from_secs(1);
+
+/// With 12 file descriptors, `--max-clients 100` cannot fit: the server says so at start. Then
+/// `accept` fails: the server logs why once (not ten times a second), keeps running, and serves
+/// the waiting client as soon as a descriptor is free again.
 #[test]
-fn accept_errors_are_logged_and_survived() {
+fn accept_errors_are_logged_once_and_survived() {
     let mut server = ServerProcess::start("ulimit -n 12;", "--max-clients 100");
     let errors = server.stderr();
+    let warning = errors
+        .recv_timeout(common::LINE_TIMEOUT)
+        .expect("a warning at start");
+    assert!(
+        warning.starts_with(
+            "server: --max-clients 100 needs about 116 file descriptors, but this process may \
+             open only 12 (ulimit -n)"
+        ),
+        "{warning}"
+    );
     let mut served = Vec::new();
     let mut waiting = loop {
         assert!(served.len() < 20, "the descriptor limit never bit");
@@ -81,6 +96,10 @@ fn accept_errors_are_logged_and_survived() {
             }
         }
     };
+    assert!(
+        errors.recv_timeout(ACCEPT_ERRORS_QUIET).is_err(),
+        "a second accept error was logged at once"
+    );
     drop(served.pop());
     waiting.expect("Enter your ID:");
     waiting.send("Ahmed");
