@@ -8,10 +8,11 @@
 use crate::admission::Refusal;
 use crate::broadcaster::Event;
 use crate::config::Config;
+use crate::connection::Session;
 use crate::logger::Log;
 use crate::protocol;
 use crate::room::SharedRoom;
-use crate::session::{self, Session};
+use crate::session;
 use crate::stop_signal::StopSignal;
 use crate::trace::Trace;
 use crossbeam_channel::Sender;

@@ -124,7 +124,7 @@ pub struct Config {
         value_name = "N",
         default_value = "30",
         value_parser = clap::value_parser!(u32).range(0..=MAX_RATE),
-        help = "most new connections a minute from one IP address (IPv6: its /64); 0: off (0 to 1000000)"
+        help = "most new connections a minute from one IP address, an IPv6 one by its /64 (0 to 1000000, 0: off)"
     )]
     pub max_connects_per_minute: u32,
 

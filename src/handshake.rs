@@ -11,12 +11,12 @@
 //! got 118,184 rejections a second, 1.7 s of server CPU in 2.2 s.
 
 use crate::broadcaster::Event;
+use crate::connection::{self, Session, SocketReader};
 use crate::id::{self, IdRejection};
 use crate::line_reader::{self, Line};
 use crate::pacing::{Pace, Pacer};
 use crate::protocol;
 use crate::room::MemberId;
-use crate::session::{self, Session, SocketReader};
 use crate::trace;
 use std::io::{self, BufReader, Write};
 use std::net::TcpStream;
@@ -100,7 +100,7 @@ fn join(session: &Session, id: String) -> Result<(MemberId, String), IdRejection
     session
         .trace
         .step(|| format!("ID {} claimed -> Joined", trace::quote(&id)));
-    session::send(&session.events, Event::Joined(member));
+    connection::send(&session.events, Event::Joined(member));
     Ok((member, id))
 }
 

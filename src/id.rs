@@ -18,11 +18,9 @@
 //!   mark, invisible or a control (`unicode_names2`), so the reason never draws a mark over a quote
 //!   or sends a terminal an escape code.
 
-use crate::protocol::is_stripped;
+use crate::protocol::{is_invisible, is_stripped};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
-use unicode_security::GeneralSecurityProfile;
-use unicode_security::general_security_profile::IdentifierType;
 
 /// IDs nobody may take, nor anything that looks like them ([`key`]): the client shows a user's
 /// own lines as `[you]`, and the server's log and notices speak as `SERVER`. Without this, a user
@@ -138,13 +136,6 @@ fn skeleton_of_folded(id: &str) -> String {
 
 fn is_id_char(c: char) -> bool {
     matches!(c, '_' | '-' | '.') || (unicode_ident::is_xid_continue(c) && !is_invisible(c))
-}
-
-/// Characters that draw nothing by themselves (UTS #39 `Default_Ignorable`): the bidi controls,
-/// zero-width spaces and joiners, variation selectors, Hangul fillers. Messages drop most of them
-/// too ([`crate::protocol::is_stripped`]).
-pub fn is_invisible(c: char) -> bool {
-    c.identifier_type() == Some(IdentifierType::Default_Ignorable)
 }
 
 /// Names a character for an error message: a visible one quoted, the rest as `U+XXXX` and its

@@ -13,6 +13,7 @@
 //! - [`acceptor`]: the thread that admits each connection and starts its client thread.
 //! - [`interrupt`]: Ctrl-C, SIGTERM and SIGHUP start the graceful shutdown.
 //! - [`stop_signal`]: the flag that tells every thread the server is stopping, and wakes it.
+//! - [`connection`]: what a client thread holds: its socket, its slot, its end of the channel.
 //! - [`session`]: one client's thread: the ID handshake, then its lines as events.
 //! - [`handshake`]: asking a new connection for its ID, paced, a handful of times at most.
 //! - [`line_reader`]: reading a line of bounded length from an untrusted peer.
@@ -37,6 +38,7 @@ pub mod buffer_pool;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod connection;
 pub mod handshake;
 pub mod id;
 pub mod interrupt;

@@ -10,6 +10,8 @@
 //! message, which starts with `[`, or a system line, which never does.
 
 use std::borrow::Cow;
+use unicode_security::GeneralSecurityProfile;
+use unicode_security::general_security_profile::IdentifierType;
 
 /// How a newcomer's user list starts, when there is someone to list.
 pub const CURRENT_USERS_PREFIX: &str = "** Current users in chat: ";
@@ -45,14 +47,21 @@ pub const TOO_MANY_FROM_ADDRESS: &str = "** Too many connections from your addre
 /// characters and DEL (cursor movement, colours, screen clearing), the Unicode bidirectional
 /// overrides and isolates (which reorder the text around them), the line and paragraph separators
 /// (which some terminals and editors break a line at, so a message could draw a line of its own)
-/// and the invisible characters that IDs refuse ([`crate::id::is_invisible`]: zero-width spaces,
-/// the LRM/RLM/ALM marks, the Hangul filler), except the three kinds that visible text needs
-/// ([`joins_visible_text`]).
+/// and the invisible characters that IDs refuse ([`is_invisible`]: zero-width spaces,
+/// the LRM/RLM/ALM marks, the Hangul filler), except the three kinds that visible text needs:
+/// the zero-width non-joiner and joiner and the variation selectors.
 pub fn is_stripped(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
         || matches!(c, '\u{2028}' | '\u{2029}')
-        || (crate::id::is_invisible(c) && !joins_visible_text(c))
+        || (is_invisible(c) && !joins_visible_text(c))
+}
+
+/// Characters that draw nothing by themselves (UTS #39 `Default_Ignorable`): the bidi controls,
+/// zero-width spaces and joiners, variation selectors, Hangul fillers. IDs refuse them all
+/// ([`crate::id`]); messages drop most of them ([`is_stripped`]).
+pub fn is_invisible(c: char) -> bool {
+    c.identifier_type() == Some(IdentifierType::Default_Ignorable)
 }
 
 /// The invisible characters a message keeps, because they change how the visible characters

@@ -12,17 +12,14 @@
 
 use crate::admission::ConnectionId;
 use crate::broadcaster::Event;
-use crate::config::Config;
+use crate::connection::{Session, SocketReader, send};
 use crate::handshake;
 use crate::line_reader::{self, Line};
 use crate::pacing::{Pace, Pacer};
 use crate::protocol::{self, Request, SENDING_TOO_FAST};
 use crate::room::{MemberId, SharedRoom};
-use crate::stop_signal::StopSignal;
-use crate::trace::{self, Trace};
-use crossbeam_channel::Sender;
-use std::io::{self, BufReader, Read};
-use std::net::TcpStream;
+use crate::trace;
+use std::io::BufReader;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -31,21 +28,6 @@ use std::time::Instant;
 /// 8 KiB made 10,000 idle clients cost about 7 KiB each more.
 pub const READ_BUFFER_SIZE: usize = 1024;
 
-/// What a client thread needs, handed over by the acceptor.
-pub struct Session {
-    pub connection: ConnectionId,
-    pub stream: Arc<TcpStream>,
-    pub room: SharedRoom,
-    /// This thread's handle on the broadcaster's channel. Dropped when the thread ends; the
-    /// broadcaster stops once every such handle (and the acceptor's) is gone.
-    pub events: Sender<Event>,
-    pub config: Arc<Config>,
-    /// Raised when the server stops: the thread then reads no more lines, and a pacing wait ends.
-    pub stop: Arc<StopSignal>,
-    /// `--trace`: this thread's steps, a no-op when off.
-    pub trace: Trace,
-}
-
 /// The client thread's body: handshake, chat, leave. Whatever happens, the connection's slot in
 /// the room is freed when this returns or unwinds (a `Slot` guard).
 pub fn run(session: Session) {
@@ -53,13 +35,8 @@ pub fn run(session: Session) {
         room: Arc::clone(&session.room),
         connection: session.connection,
     };
-    let mut reader = BufReader::with_capacity(
-        READ_BUFFER_SIZE,
-        SocketReader {
-            stream: Arc::clone(&session.stream),
-            deadline: Some(Instant::now() + session.config.id_timeout),
-        },
-    );
+    let mut reader =
+        BufReader::with_capacity(READ_BUFFER_SIZE, SocketReader::for_handshake(&session));
     if let Some((member, id)) = handshake::run(&session, &mut reader) {
         let ended = match reader.get_mut().clear_deadline() {
             Ok(()) => chat(&session, &mut reader, member, &id),
@@ -196,39 +173,4 @@ fn pace(session: &Session, pacer: &mut Pacer, member: MemberId) -> bool {
 
 fn reply(to: MemberId, line: String) -> Event {
     Event::Reply { to, line }
-}
-
-/// Hands an event to the broadcaster. False only if the broadcaster is gone, which happens only
-/// if it panicked: then this client has nobody to talk to and its thread ends quietly, freeing
-/// its slot, rather than panicking in turn.
-pub(crate) fn send(events: &Sender<Event>, event: Event) -> bool {
-    events.send(event).is_ok()
-}
-
-/// The socket as the client thread reads it. During the handshake every read is bounded by what
-/// is left of the ID deadline, so a peer that trickles one byte a minute still times out; once
-/// joined, `deadline` is `None` and a user may stay idle as long as they like.
-pub(crate) struct SocketReader {
-    stream: Arc<TcpStream>,
-    deadline: Option<Instant>,
-}
-
-impl SocketReader {
-    fn clear_deadline(&mut self) -> io::Result<()> {
-        self.deadline = None;
-        self.stream.set_read_timeout(None)
-    }
-}
-
-impl Read for SocketReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if let Some(deadline) = self.deadline {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(io::ErrorKind::TimedOut.into());
-            }
-            self.stream.set_read_timeout(Some(left))?;
-        }
-        (&*self.stream).read(buf)
-    }
 }
