@@ -3,11 +3,10 @@
 
 mod common;
 
-use common::server_process::{SERVER, ServerProcess, exit_code_and_log, signal};
+use common::server_process::{ServerProcess, exit_code_and_log, signal};
 use common::{Client, omar_and_ahmed};
-use std::io::{BufRead, BufReader, Read};
-use std::net::SocketAddr;
-use std::process::{Command, Stdio};
+use std::io::Read;
+use std::process::Command;
 
 /// Lines sent through a `--trace` server to fill its standard output: each one logs three or four
 /// trace lines of about 80 bytes, so 2,000 of them are several times the 64 KiB a pipe holds.
@@ -18,30 +17,16 @@ const LINES_TO_FILL_THE_PIPE: usize = 2000;
 /// process exits 0.
 #[test]
 fn sigterm_stops_the_server_while_its_output_is_blocked() {
-    let (output, server_stdout) = std::io::pipe().expect("a pipe");
-    let mut child = Command::new(SERVER)
-        .args(["--addr", "127.0.0.1:0", "--trace", "--max-rate", "0"])
-        .stdout(server_stdout)
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starting the server binary");
-    let mut output = BufReader::new(output);
-    let mut banner = String::new();
-    output.read_line(&mut banner).expect("the banner");
-    let port = banner
-        .trim_end()
-        .strip_prefix("Server running on port ")
-        .and_then(|rest| rest.strip_suffix("..."))
-        .unwrap_or_else(|| panic!("unexpected banner {banner:?}"));
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-
+    let (mut server, mut output) =
+        ServerProcess::start_with_output_held(&["--trace", "--max-rate", "0"]);
+    let addr = server.addr;
     let (mut omar, mut ahmed) = omar_and_ahmed(addr);
     ahmed.send_raw("fill\n".repeat(LINES_TO_FILL_THE_PIPE).as_bytes());
     for _ in 0..LINES_TO_FILL_THE_PIPE {
         omar.expect("[Ahmed]: fill");
     }
     let kill = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &server.child.id().to_string()])
         .status()
         .expect("running kill");
     assert!(kill.success());
@@ -53,7 +38,7 @@ fn sigterm_stops_the_server_while_its_output_is_blocked() {
     output
         .read_to_end(&mut rest)
         .expect("reading the rest of the log");
-    let status = child.wait().expect("waiting for the server");
+    let status = server.child.wait().expect("waiting for the server");
     assert_eq!(status.code(), Some(0));
 }
 

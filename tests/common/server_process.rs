@@ -5,7 +5,7 @@
 use super::LINE_TIMEOUT;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 
@@ -39,12 +39,27 @@ impl ServerProcess {
             .expect("starting the server binary");
         let log = lines_of(child.stdout.take().unwrap());
         let banner = log.recv_timeout(LINE_TIMEOUT).expect("the server's banner");
-        let port = banner
-            .strip_prefix("Server running on port ")
-            .and_then(|rest| rest.strip_suffix("..."))
-            .unwrap_or_else(|| panic!("unexpected banner {banner:?}"));
-        let addr = format!("127.0.0.1:{port}").parse().unwrap();
+        let addr = address_in(&banner);
         ServerProcess { child, addr, log }
+    }
+
+    /// Starts `server --addr 127.0.0.1:0 ARGS` with its standard output on a pipe, reads the
+    /// banner, and hands back the pipe, still open with nothing more read from it: the test
+    /// decides when the server's output moves. Its `log` stays empty.
+    pub fn start_with_output_held(args: &[&str]) -> (ServerProcess, BufReader<ChildStdout>) {
+        let mut child = Command::new(SERVER)
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting the server binary");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut banner = String::new();
+        stdout.read_line(&mut banner).expect("the server's banner");
+        let addr = address_in(banner.trim_end());
+        let (_, log) = mpsc::channel();
+        (ServerProcess { child, addr, log }, stdout)
     }
 
     pub fn stderr(&mut self) -> Receiver<String> {
@@ -57,6 +72,15 @@ impl Drop for ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The address a banner (`Server running on port 5000...`) names, on 127.0.0.1.
+fn address_in(banner: &str) -> SocketAddr {
+    let port = banner
+        .strip_prefix("Server running on port ")
+        .and_then(|rest| rest.strip_suffix("..."))
+        .unwrap_or_else(|| panic!("unexpected banner {banner:?}"));
+    format!("127.0.0.1:{port}").parse().unwrap()
 }
 
 fn lines_of(pipe: impl std::io::Read + Send + 'static) -> Receiver<String> {
