@@ -51,6 +51,10 @@ pub const TOO_MANY_FROM_ADDRESS: &str = "** Too many connections from your addre
 /// the LRM/RLM/ALM marks, the Hangul filler), except the three kinds that visible text needs:
 /// the zero-width non-joiner and joiner and the variation selectors.
 pub fn is_stripped(c: char) -> bool {
+    // Most text is ASCII, where only the controls are stripped: no table lookup for it.
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
     c.is_control()
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
         || matches!(c, '\u{2028}' | '\u{2029}')
