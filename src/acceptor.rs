@@ -147,11 +147,12 @@ fn admit(
         stop: Arc::clone(stop),
         trace: trace.clone(),
     };
+    // Traced before the spawn: the new thread's own first steps must come after this one.
+    trace.step(|| format!("{peer} connected; started thread client-{peer}"));
     let spawned = thread::Builder::new()
         .name(format!("client-{peer}"))
         .stack_size(CLIENT_STACK_SIZE)
         .spawn(move || session::run(session));
-    trace.step(|| format!("{peer} connected; started thread client-{peer}"));
     if let Err(error) = spawned {
         log.error(format!(
             "[SERVER] cannot start a thread for {peer}: {error}; closing it"

@@ -90,7 +90,9 @@ pub struct Config {
     /// The most connections served at once, including those still choosing an ID. Without it, a
     /// flood of connections exhausts threads, memory or file descriptors for everyone. Each one is
     /// a thread and a file descriptor, so [`MAX_MAX_CLIENTS`] is already far past what one machine
-    /// serves well (see the performance chapter).
+    /// serves well (see the performance chapter). The `server` binary lowers it at start to what
+    /// the system's thread limits allow, and warns when the descriptors cannot hold it
+    /// ([`crate::limits`]).
     #[arg(
         long,
         value_name = "N",
