@@ -9,14 +9,18 @@
 //! after SIGTERM with 150 lines queued; never, with `--max-rate 1` and 1,000).
 
 use parking_lot::{Condvar, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Raised once by [`crate::server::Stopper::stop`]; read by the acceptor and every client thread.
 #[derive(Default)]
 pub struct StopSignal {
-    /// True once the server is stopping. Behind the mutex, so that a sleeper cannot check it and
-    /// then miss the wake-up that comes between its check and its wait.
-    raised: Mutex<bool>,
+    /// True once the server is stopping. An atomic, so that the check every client thread makes
+    /// before every line it reads is one load, never a lock that all of them share.
+    raised: AtomicBool,
+    /// Taken by a sleeper around its check and its wait, and by [`StopSignal::raise`] around its
+    /// store, so that a sleeper cannot check, miss the wake-up, and then wait its whole delay.
+    sleepers: Mutex<()>,
     /// Wakes every [`StopSignal::sleep`] when the signal is raised.
     wake: Condvar,
 }
@@ -24,30 +28,29 @@ pub struct StopSignal {
 impl StopSignal {
     /// Raises the signal and wakes every sleeper. Returns false if it was raised already.
     pub fn raise(&self) -> bool {
-        let mut raised = self.raised.lock();
-        if *raised {
+        let _sleepers = self.sleepers.lock();
+        if self.raised.swap(true, Ordering::SeqCst) {
             return false;
         }
-        *raised = true;
         self.wake.notify_all();
         true
     }
 
     pub fn is_raised(&self) -> bool {
-        *self.raised.lock()
+        self.raised.load(Ordering::SeqCst)
     }
 
     /// Sleeps for `duration`, or less if the signal is raised meanwhile. Returns whether it is
     /// raised, so a caller knows whether to go on.
     pub fn sleep(&self, duration: Duration) -> bool {
         let deadline = Instant::now() + duration;
-        let mut raised = self.raised.lock();
-        while !*raised {
-            if self.wake.wait_until(&mut raised, deadline).timed_out() {
+        let mut sleepers = self.sleepers.lock();
+        while !self.is_raised() {
+            if self.wake.wait_until(&mut sleepers, deadline).timed_out() {
                 break;
             }
         }
-        *raised
+        self.is_raised()
     }
 }
 
