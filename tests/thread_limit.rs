@@ -6,8 +6,11 @@ mod common;
 
 use common::Client;
 use common::server_process::{SERVER, ServerProcess};
+use std::fs;
 use std::io;
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The test's own thread limit: `RLIMIT_NPROC` counts every thread of a user, and root is not held
@@ -25,24 +28,17 @@ fn max_clients_is_lowered_to_the_thread_limit_and_the_rest_are_told_full() {
         println!("skipped: needs root to run the server as another user under RLIMIT_NPROC");
         return;
     }
-    let mut command = Command::new(SERVER);
-    command.args(["--addr", "127.0.0.1:0", "--max-clients", "100"]);
-    // SAFETY: between fork and exec, only async-signal-safe calls that touch no shared state.
-    unsafe {
-        command.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: NPROC,
-                rlim_max: NPROC,
-            };
-            if libc::setrlimit(libc::RLIMIT_NPROC, &limit) != 0
-                || libc::setgid(NOBODY) != 0
-                || libc::setuid(NOBODY) != 0
-            {
-                return Err(io::Error::last_os_error());
-            }
-            Ok(())
-        });
+    // `nobody` may not be able to reach the build directory (a clone under /root): run a copy.
+    let binary = BinaryCopy::new();
+    let mut probe = as_nobody_under_nproc(&binary.path);
+    if let Err(error) = probe.arg("--version").output() {
+        println!(
+            "skipped: nobody cannot run a copy of the server in the temporary directory ({error})"
+        );
+        return;
     }
+    let mut command = as_nobody_under_nproc(&binary.path);
+    command.args(["--addr", "127.0.0.1:0", "--max-clients", "100"]);
     let mut server = ServerProcess::spawn(command);
     let warning = server
         .stderr()
@@ -68,4 +64,47 @@ fn max_clients_is_lowered_to_the_thread_limit_and_the_rest_are_told_full() {
     refused.expect_closed();
     served[0].send("Ahmed");
     served[0].expect("** No other users in chat **");
+}
+
+/// A command that runs `program` as `nobody`, limited to [`NPROC`] threads.
+fn as_nobody_under_nproc(program: &Path) -> Command {
+    let mut command = Command::new(program);
+    // SAFETY: between fork and exec, only async-signal-safe calls that touch no shared state.
+    unsafe {
+        command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: NPROC,
+                rlim_max: NPROC,
+            };
+            if libc::setrlimit(libc::RLIMIT_NPROC, &limit) != 0
+                || libc::setgid(NOBODY) != 0
+                || libc::setuid(NOBODY) != 0
+            {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    command
+}
+
+/// A copy of the server binary in the temporary directory, readable and executable by everyone,
+/// removed when the test ends.
+struct BinaryCopy {
+    path: PathBuf,
+}
+
+impl BinaryCopy {
+    fn new() -> BinaryCopy {
+        let path = std::env::temp_dir().join(format!("thread-limit-server-{}", std::process::id()));
+        fs::copy(SERVER, &path).expect("copying the server binary");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod 755");
+        BinaryCopy { path }
+    }
+}
+
+impl Drop for BinaryCopy {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
 }
