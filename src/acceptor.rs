@@ -8,19 +8,20 @@
 use crate::admission::Refusal;
 use crate::broadcaster::Event;
 use crate::config::Config;
+use crate::connection::Session;
 use crate::logger::Log;
 use crate::protocol;
 use crate::room::SharedRoom;
-use crate::session::{self, Session};
+use crate::session;
+use crate::stop_signal::StopSignal;
 use crate::trace::Trace;
 use crossbeam_channel::Sender;
 use socket2::{SockRef, TcpKeepalive};
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Stack size of each client thread. A client thread's deepest call is a line read into a heap
 /// buffer, so the default 2 MiB is mostly unused address space; a small stack keeps thousands of
@@ -52,26 +53,35 @@ pub const KEEPALIVE_RETRIES: u32 = 5;
 /// again. Retrying at once would spin a core at 100% while the cause persists.
 pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
+/// The least time between two log lines about failing `accept`s. While the cause persists (out of
+/// descriptors), `accept` fails every [`ACCEPT_BACKOFF`]; a line for each buried the log under ten
+/// a second. The next line says how many failures it stands for.
+pub const ACCEPT_ERROR_LOG_INTERVAL: Duration = Duration::from_secs(10);
+
 /// The `acceptor` thread: the Go original's `for { conn, err := ln.Accept() ... }`.
 pub fn run(
     listener: TcpListener,
     room: SharedRoom,
     events: Sender<Event>,
     config: Arc<Config>,
-    stopping: Arc<AtomicBool>,
+    stop: Arc<StopSignal>,
     log: Log,
 ) {
     let trace = Trace::new(config.trace, &log);
+    let mut errors = AcceptErrors::default();
     for incoming in listener.incoming() {
-        if stopping.load(Ordering::SeqCst) {
+        if stop.is_raised() {
+            // In a terminal the line starts on a row of its own, not after the `^C` it echoed.
+            let start = if io::stdout().is_terminal() { "\n" } else { "" };
+            log.line(format!("{start}{}", protocol::log::shutting_down()));
             break;
         }
         match incoming {
-            Ok(stream) => admit(stream, &room, &events, &config, &log, &trace),
+            Ok(stream) => admit(stream, &room, &events, &config, &stop, &log, &trace),
             Err(error) => {
-                log.error(format!(
-                    "[SERVER] accepting a connection failed: {error}; retrying shortly"
-                ));
+                if let Some(line) = errors.failed(&error, Instant::now()) {
+                    log.error(line);
+                }
                 thread::sleep(ACCEPT_BACKOFF);
             }
         }
@@ -81,6 +91,37 @@ pub fn run(
     // Dropping `events` here is what lets the broadcaster finish once the client threads are gone.
 }
 
+/// Failing `accept`s, logged at most once per [`ACCEPT_ERROR_LOG_INTERVAL`].
+#[derive(Default)]
+struct AcceptErrors {
+    last_logged: Option<Instant>,
+    /// Failures since the last line.
+    unlogged: u64,
+}
+
+impl AcceptErrors {
+    /// Counts a failure at `now`, and returns the line to log if one is due.
+    fn failed(&mut self, error: &io::Error, now: Instant) -> Option<String> {
+        if self
+            .last_logged
+            .is_some_and(|last| now.duration_since(last) < ACCEPT_ERROR_LOG_INTERVAL)
+        {
+            self.unlogged += 1;
+            return None;
+        }
+        let mut line = format!("[SERVER] accepting a connection failed: {error}; retrying shortly");
+        if self.unlogged > 0 {
+            line += &format!(
+                " ({} more failures since the last such line)",
+                self.unlogged
+            );
+        }
+        self.last_logged = Some(now);
+        self.unlogged = 0;
+        Some(line)
+    }
+}
+
 /// Registers a new connection and starts its client thread, or turns it away when the room is
 /// full or its address has `--max-per-address` connections open already.
 fn admit(
@@ -88,6 +129,7 @@ fn admit(
     room: &SharedRoom,
     events: &Sender<Event>,
     config: &Arc<Config>,
+    stop: &Arc<StopSignal>,
     log: &Log,
     trace: &Trace,
 ) {
@@ -98,10 +140,10 @@ fn admit(
         return; // The peer hung up already.
     }
     let stream = Arc::new(stream);
-    let admitted = room
-        .lock()
-        .admission
-        .admit(Arc::clone(&stream), peer.ip(), config);
+    let admitted =
+        room.lock()
+            .admission
+            .admit(Arc::clone(&stream), peer.ip(), config, Instant::now());
     let connection = match admitted {
         Ok(connection) => connection,
         Err(refusal) => return refuse(&stream, &refusal, config),
@@ -112,13 +154,15 @@ fn admit(
         room: Arc::clone(room),
         events: events.clone(),
         config: Arc::clone(config),
+        stop: Arc::clone(stop),
         trace: trace.clone(),
     };
+    // Traced before the spawn: the new thread's own first steps must come after this one.
+    trace.step(|| format!("{peer} connected; started thread client-{peer}"));
     let spawned = thread::Builder::new()
         .name(format!("client-{peer}"))
         .stack_size(CLIENT_STACK_SIZE)
         .spawn(move || session::run(session));
-    trace.step(|| format!("{peer} connected; started thread client-{peer}"));
     if let Err(error) = spawned {
         log.error(format!(
             "[SERVER] cannot start a thread for {peer}: {error}; closing it"
@@ -132,6 +176,7 @@ fn refuse(stream: &TcpStream, refusal: &Refusal, config: &Config) {
     let line = match refusal {
         Refusal::Full => protocol::server_full(config.max_clients),
         Refusal::TooManyFromAddress => protocol::TOO_MANY_FROM_ADDRESS.to_string(),
+        Refusal::Throttled(wait) => protocol::throttled(*wait),
     };
     // NOTE: ignoring errors: the connection is closed right after, either way. A client that
     // already sent bytes may see a reset instead of this line: closing a socket with unread
@@ -159,6 +204,26 @@ fn configure_socket(stream: &TcpStream, config: &Config) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_errors_are_logged_once_per_interval_with_a_count() {
+        let start = Instant::now();
+        let mut errors = AcceptErrors::default();
+        let emfile = io::Error::from_raw_os_error(libc::EMFILE);
+        let first = errors.failed(&emfile, start).expect("the first is logged");
+        assert!(
+            first.starts_with("[SERVER] accepting a connection failed: "),
+            "{first}"
+        );
+        for tenth in 1..100 {
+            let now = start + ACCEPT_BACKOFF * tenth;
+            assert_eq!(errors.failed(&emfile, now), None);
+        }
+        let next = errors
+            .failed(&emfile, start + ACCEPT_ERROR_LOG_INTERVAL)
+            .expect("one line per interval");
+        assert!(next.ends_with("; retrying shortly (99 more failures since the last such line)"));
+    }
 
     /// Every client socket gets the keepalive and the user timeout that free a vanished peer's ID
     /// in about two minutes, whatever the system's defaults (Linux: two hours of silence before

@@ -150,7 +150,9 @@ pub struct Config {
     /// The most connections served at once, including those still choosing an ID. Without it, a
     /// flood of connections exhausts threads, memory or file descriptors for everyone. Each one is
     /// a thread and a file descriptor, so [`MAX_MAX_CLIENTS`] is already far past what one machine
-    /// serves well (see the performance chapter).
+    /// serves well (see the performance chapter). The `server` binary lowers it at start to what
+    /// the system's thread limits allow, and warns when the descriptors cannot hold it
+    /// ([`crate::limits`]).
     #[arg(
         long,
         value_name = "N",
@@ -169,18 +171,33 @@ pub struct Config {
         value_name = "N",
         default_value = "16",
         value_parser = whole_between::<usize>(1, MAX_MAX_CLIENTS),
-        help = "most connections at once from one IP address (1 to 100000)"
+        help = "most connections at once from one IP address, an IPv6 one counted by its /64 (1 to 100000)"
     )]
     pub max_per_address: usize,
 
-    /// Addresses that `max_per_address` does not count: by default the server's own machine
-    /// (`127.0.0.1`, `::1`), so the operator, the tests and `make bench` are never limited. Listing
-    /// addresses on the command line replaces the defaults.
+    /// The most new connections one IP address (an IPv6 one by its /64) may open in a minute;
+    /// past it, a connection is told when to come back and closed. 0 turns it off. Without it,
+    /// one address reconnecting in a loop puts thousands of join and leave notices a second on
+    /// every screen, which `max_per_address` never sees (one connection at a time). 30 is twice
+    /// what a household needs to open `max_per_address` connections and reconnect each once;
+    /// ergo allows 32 in ten minutes. The `exempt` addresses are not throttled either.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value = "30",
+        value_parser = clap::value_parser!(u32).range(0..=MAX_RATE),
+        help = "most new connections a minute from one IP address, an IPv6 one by its /64 (0 to 1000000, 0: off)"
+    )]
+    pub max_connects_per_minute: u32,
+
+    /// Addresses that `max_per_address` and `max_connects_per_minute` do not count: by default
+    /// the server's own machine (`127.0.0.1`, `::1`), so the operator, the tests and `make bench`
+    /// are never limited. Listing addresses on the command line replaces the defaults.
     #[arg(
         long,
         value_name = "ADDR",
         default_values = ["127.0.0.1", "::1"],
-        help = "an IP address --max-per-address does not count; repeatable, replaces the default"
+        help = "an IP address --max-per-address and --max-connects-per-minute do not count; repeatable, replaces the default"
     )]
     pub exempt: Vec<IpAddr>,
 
@@ -221,9 +238,11 @@ pub struct Config {
 
 impl Config {
     /// Whether connections from `ip` count towards `max_per_address`. An IPv4 client of a server
-    /// listening on `[::]` arrives as `::ffff:127.0.0.1`; it is compared as `127.0.0.1`.
+    /// listening on `[::]` arrives as `::ffff:127.0.0.1`; it is compared as `127.0.0.1`, and so
+    /// is an exempt address written that way (`--exempt ::ffff:127.0.0.2`).
     pub fn counts(&self, ip: IpAddr) -> bool {
-        !self.exempt.contains(&ip.to_canonical())
+        let ip = ip.to_canonical();
+        !self.exempt.iter().any(|exempt| exempt.to_canonical() == ip)
     }
 }
 
@@ -293,6 +312,7 @@ mod tests {
             (config.max_per_address, config.max_rate, config.burst),
             (16, 5, 50)
         );
+        assert_eq!(config.max_connects_per_minute, 30);
         let loopback: Vec<IpAddr> = vec!["127.0.0.1".parse().unwrap(), "::1".parse().unwrap()];
         assert_eq!(config.exempt, loopback);
     }
@@ -312,6 +332,14 @@ mod tests {
         assert_eq!(config.max_rate, 0);
         assert!(config.counts("127.0.0.1".parse().unwrap()));
         assert!(!config.counts("::ffff:10.0.0.1".parse().unwrap()));
+    }
+
+    #[test]
+    fn an_exempt_address_is_normalised_like_the_peer() {
+        let config = parse(&["--exempt", "::ffff:127.0.0.2"]).expect("valid options must parse");
+        assert!(!config.counts("127.0.0.2".parse().unwrap()));
+        assert!(!config.counts("::ffff:127.0.0.2".parse().unwrap()));
+        assert!(config.counts("127.0.0.3".parse().unwrap()));
     }
 
     #[test]

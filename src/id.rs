@@ -18,11 +18,14 @@
 //!   mark, invisible or a control (`unicode_names2`), so the reason never draws a mark over a quote
 //!   or sends a terminal an escape code.
 
-use crate::protocol::is_stripped;
+use crate::protocol::{is_invisible, is_stripped};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
-use unicode_security::GeneralSecurityProfile;
-use unicode_security::general_security_profile::IdentifierType;
+
+/// IDs nobody may take, nor anything that looks like them ([`key`]): the client shows a user's
+/// own lines as `[you]`, and the server's log and notices speak as `SERVER`. Without this, a user
+/// named `you` writes lines that read like the reader's own, and one named `SERVER` like notices.
+pub const RESERVED: [&str; 2] = ["You", "SERVER"];
 
 /// The longest ID, in characters after normalisation. A bound keeps the user list and every
 /// message prefix short enough to read on one terminal line.
@@ -43,6 +46,8 @@ pub enum IdRejection {
         wanted: String,
         holder: String,
     },
+    /// The ID looks like one of [`RESERVED`] (the wanted spelling).
+    Reserved(String),
 }
 
 impl IdRejection {
@@ -67,6 +72,10 @@ impl IdRejection {
             IdRejection::LooksLike { wanted, holder } => {
                 format!("ID '{wanted}' is already taken (it looks like '{holder}')")
             }
+            IdRejection::Reserved(wanted) => format!(
+                "ID rejected: '{wanted}' is reserved, so that nobody's lines read like your own or \
+                 the server's; choose another"
+            ),
         }
     }
 }
@@ -94,6 +103,9 @@ pub fn validate(raw: &str) -> Result<String, IdRejection> {
     if id.chars().count() > MAX_ID_CHARS {
         return Err(IdRejection::TooLong);
     }
+    if is_reserved(&id) {
+        return Err(IdRejection::Reserved(id));
+    }
     Ok(id)
 }
 
@@ -107,6 +119,12 @@ pub fn key(id: &str) -> String {
     skeleton_of_folded(&skeleton_of_folded(id))
 }
 
+/// Whether `id` looks like one of the [`RESERVED`] IDs.
+fn is_reserved(id: &str) -> bool {
+    let wanted = key(id);
+    RESERVED.iter().any(|reserved| key(reserved) == wanted)
+}
+
 /// Whether `a` and `b` are the same spelling up to case, so a rejection need not say "looks like".
 pub fn same_up_to_case(a: &str, b: &str) -> bool {
     caseless::default_caseless_match_str(a, b)
@@ -118,12 +136,6 @@ fn skeleton_of_folded(id: &str) -> String {
 
 fn is_id_char(c: char) -> bool {
     matches!(c, '_' | '-' | '.') || (unicode_ident::is_xid_continue(c) && !is_invisible(c))
-}
-
-/// Characters that draw nothing by themselves (UTS #39 `Default_Ignorable`): the bidi controls,
-/// zero-width spaces and joiners, variation selectors, Hangul fillers.
-fn is_invisible(c: char) -> bool {
-    c.identifier_type() == Some(IdentifierType::Default_Ignorable)
 }
 
 /// Names a character for an error message: a visible one quoted, the rest as `U+XXXX` and its
@@ -185,6 +197,34 @@ mod tests {
         assert_eq!(
             validate("\u{301}abc"),
             Err(IdRejection::StartsWithMark('\u{301}'))
+        );
+    }
+
+    #[test]
+    fn reserved_ids_and_their_look_alikes_are_refused_with_the_reason() {
+        for id in [
+            "You",
+            "you",
+            "YOU",
+            "Y\u{43E}u",
+            "SERVER",
+            "server",
+            "\u{405}ERVER",
+            "Server",
+        ] {
+            assert_eq!(
+                validate(id),
+                Err(IdRejection::Reserved(id.to_string())),
+                "{id}"
+            );
+        }
+        for id in ["Youssef", "Yousra", "Servers", "Yu"] {
+            assert_eq!(validate(id), Ok(id.to_string()), "{id}");
+        }
+        assert_eq!(
+            IdRejection::Reserved("you".into()).line(),
+            "ID rejected: 'you' is reserved, so that nobody's lines read like your own or the \
+             server's; choose another"
         );
     }
 

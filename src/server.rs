@@ -23,13 +23,14 @@ use crate::config::Config;
 use crate::drop_rules::Limits;
 use crate::logger::{Log, LogSink};
 use crate::room::Room;
+use crate::stop_signal::StopSignal;
 use crate::trace::Trace;
 use socket2::SockRef;
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
 /// How many connections the kernel may hold, completed but not yet accepted. `TcpListener::bind`
 /// asks for 128; when thousands of clients connect at once (a class joining, or `make bench`'s
@@ -38,6 +39,14 @@ use std::thread::{self, JoinHandle};
 /// default); the Go runtime asks for that value too. std has no call for it, hence `socket2`.
 pub const LISTEN_BACKLOG: i32 = 4096;
 
+/// How long [`Server::wait`] gives the logger, once the room has stopped, to write the lines still
+/// queued (the last ones say how the server stopped). Bounded, because a blocked output never
+/// takes them: then they are lost rather than the exit.
+pub const LOG_FLUSH_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How often [`Server::wait`] looks whether the logger has finished.
+const LOG_FLUSH_POLL: Duration = Duration::from_millis(5);
+
 /// A running server. Dropping it shuts it down, so a failing test never leaks its threads.
 pub struct Server {
     local_addr: SocketAddr,
@@ -45,6 +54,9 @@ pub struct Server {
     stopper: Stopper,
     acceptor: Option<JoinHandle<()>>,
     broadcaster: Option<JoinHandle<()>>,
+    /// Ends once the acceptor, the broadcaster and every client thread have dropped their log
+    /// handles and it has written what they queued.
+    logger: JoinHandle<()>,
 }
 
 impl Server {
@@ -60,12 +72,13 @@ impl Server {
         // `listen` on a socket that is already listening only changes its backlog.
         SockRef::from(&listener).listen(LISTEN_BACKLOG)?;
         // NOTE: the logger thread is not joined at shutdown: with a blocked output it never ends.
-        // It ends by itself once the acceptor and the broadcaster have dropped their handles.
-        let (log, _logger) = Log::start(sink)?;
+        // It ends by itself once the acceptor and the broadcaster have dropped their handles;
+        // `wait` gives it a moment for that.
+        let (log, logger) = Log::start(sink)?;
         let local_addr = listener.local_addr()?;
         let config = Arc::new(config);
         let room = Room::shared();
-        let stopping = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(StopSignal::default());
         // The acceptor holds the first sender and gives each client thread a clone; the
         // broadcaster holds the only receiver.
         let (events, inbox) = crossbeam_channel::bounded(broadcaster::CHANNEL_CAPACITY);
@@ -84,17 +97,15 @@ impl Server {
             move || broadcaster::run(inbox, room, limits, log, trace)
         })?;
         let acceptor = spawn_named("acceptor", {
-            let stopping = Arc::clone(&stopping);
-            move || acceptor::run(listener, room, events, config, stopping, log)
+            let stop = Arc::clone(&stop);
+            move || acceptor::run(listener, room, events, config, stop, log)
         })?;
         Ok(Server {
             local_addr,
-            stopper: Stopper {
-                stopping,
-                local_addr,
-            },
+            stopper: Stopper { stop, local_addr },
             acceptor: Some(acceptor),
             broadcaster: Some(broadcaster),
+            logger,
         })
     }
 
@@ -109,11 +120,16 @@ impl Server {
         self.stopper.clone()
     }
 
-    /// Blocks until the server stops (see [`Stopper::stop`]); what the `server` binary does after
-    /// printing its banner.
+    /// Blocks until the server stops (see [`Stopper::stop`]) and, for up to
+    /// [`LOG_FLUSH_TIMEOUT`], until its last log lines are written; what the `server` binary does
+    /// after printing its banner.
     pub fn wait(mut self) {
         join(self.acceptor.take());
         join(self.broadcaster.take());
+        let deadline = Instant::now() + LOG_FLUSH_TIMEOUT;
+        while !self.logger.is_finished() && Instant::now() < deadline {
+            thread::sleep(LOG_FLUSH_POLL);
+        }
     }
 
     /// Tells every joined client `** Server is shutting down **`, closes every connection and
@@ -135,8 +151,9 @@ impl Server {
 /// Starts a server's shutdown from any thread. Cloning it is cheap; stopping twice is harmless.
 #[derive(Clone)]
 pub struct Stopper {
-    /// Set once; the acceptor checks it after every accepted connection.
-    stopping: Arc<AtomicBool>,
+    /// Raised once; the acceptor checks it after every accepted connection, and a client thread
+    /// before every line it reads and in every pacing wait.
+    stop: Arc<StopSignal>,
     local_addr: SocketAddr,
 }
 
@@ -144,7 +161,7 @@ impl Stopper {
     /// Stops accepting and starts the shutdown's order (see the module docs); returns at once.
     /// The threads end by themselves, and [`Server::wait`] returns when they have.
     pub fn stop(&self) {
-        if self.stopping.swap(true, Ordering::SeqCst) {
+        if !self.stop.raise() {
             return;
         }
         // The acceptor is blocked in `accept`; one connection of our own wakes it to see the flag.

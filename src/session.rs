@@ -3,46 +3,30 @@
 //! Go counterpart: `func handleClient(conn net.Conn)`, started with `go handleClient(conn)`. Here
 //! it is an OS thread named `client-<peer address>`, started by the acceptor.
 //!
-//! The thread writes to its socket only during the handshake (the ID prompt and its answers).
-//! From the moment the ID is claimed, the broadcaster is the socket's only writer, so even the
-//! answer to `/help` travels through the channel.
+//! The thread writes to its socket only during the handshake (the ID prompt and its answers; see
+//! [`crate::handshake`]). From the moment the ID is claimed, the broadcaster is the socket's only
+//! writer, so even the answer to `/help` travels through the channel.
 //!
 //! This thread is also where a flood is slowed (see [`crate::pacing`]): over its rate, a client's
 //! thread waits before reading its next line, so only that client's socket backs up.
 
 use crate::admission::ConnectionId;
 use crate::broadcaster::Event;
-use crate::config::Config;
-use crate::id::{self, IdRejection};
+use crate::connection::{Session, SocketReader, send};
+use crate::handshake;
 use crate::line_reader::{self, Line};
 use crate::pacing::{Pace, Pacer};
 use crate::protocol::{self, Request, SENDING_TOO_FAST};
 use crate::room::{MemberId, SharedRoom};
-use crate::trace::{self, Trace};
-use crossbeam_channel::Sender;
-use std::io::{self, BufReader, Read, Write};
-use std::net::TcpStream;
+use crate::trace;
+use std::io::BufReader;
 use std::sync::Arc;
-use std::thread;
 use std::time::Instant;
 
 /// Bytes read from the socket at a time. Chat lines are short, so a small buffer costs few extra
 /// reads, and with thousands of clients it is most of a connection's memory: std's default of
 /// 8 KiB made 10,000 idle clients cost about 7 KiB each more.
 pub const READ_BUFFER_SIZE: usize = 1024;
-
-/// What a client thread needs, handed over by the acceptor.
-pub struct Session {
-    pub connection: ConnectionId,
-    pub stream: Arc<TcpStream>,
-    pub room: SharedRoom,
-    /// This thread's handle on the broadcaster's channel. Dropped when the thread ends; the
-    /// broadcaster stops once every such handle (and the acceptor's) is gone.
-    pub events: Sender<Event>,
-    pub config: Arc<Config>,
-    /// `--trace`: this thread's steps, a no-op when off.
-    pub trace: Trace,
-}
 
 /// The client thread's body: handshake, chat, leave. Whatever happens, the connection's slot in
 /// the room is freed when this returns or unwinds (a `Slot` guard).
@@ -51,19 +35,28 @@ pub fn run(session: Session) {
         room: Arc::clone(&session.room),
         connection: session.connection,
     };
-    let mut reader = BufReader::with_capacity(
-        READ_BUFFER_SIZE,
-        SocketReader {
-            stream: Arc::clone(&session.stream),
-            deadline: Some(Instant::now() + session.config.id_timeout),
-        },
-    );
-    if let Some((member, id)) = handshake(&session, &mut reader) {
-        if reader.get_mut().clear_deadline().is_ok() {
-            chat(&session, &mut reader, member, &id);
+    let mut reader =
+        BufReader::with_capacity(READ_BUFFER_SIZE, SocketReader::for_handshake(&session));
+    if let Some((member, id)) = handshake::run(&session, &mut reader) {
+        let ended = match reader.get_mut().clear_deadline() {
+            Ok(()) => chat(&session, &mut reader, member, &id),
+            Err(_) => Ended::Left,
+        };
+        // A stop tells everyone at once (`** Server is shutting down **`); a `left` notice for
+        // each thread that noticed the stop first would only bury it.
+        if ended == Ended::Left {
+            send(&session.events, Event::Left(member));
         }
-        send(&session.events, Event::Left(member));
     }
+}
+
+/// How a joined client's chat ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Ended {
+    /// `/quit`, the connection's end or a read error: the others are told.
+    Left,
+    /// The server is stopping: the thread stopped reading.
+    Stopped,
 }
 
 /// A connection's place in the room, freed when the client thread ends by any way out: a return,
@@ -81,54 +74,16 @@ impl Drop for Slot {
     }
 }
 
-/// Asks for an ID until a valid, free one arrives. Returns `None` if the peer leaves or times out
-/// first; such a connection was never announced, so nobody hears of it.
-fn handshake(
+/// Reads the joined client's lines until it quits, its connection ends or the server stops,
+/// pacing a client that sends faster than `--max-rate` (see [`crate::pacing`]). Once the server is
+/// stopping it reads nothing more: after the broadcaster's `shutdown`, Linux still hands out the
+/// lines queued in the socket, and a paced thread would go on reading them at its rate.
+fn chat(
     session: &Session,
     reader: &mut BufReader<SocketReader>,
-) -> Option<(MemberId, String)> {
-    write_line(&session.stream, protocol::ID_PROMPT).ok()?;
-    loop {
-        let rejection = match line_reader::read_line(reader, session.config.max_line) {
-            Ok(Line::Complete(raw)) => {
-                let text = String::from_utf8_lossy(&raw);
-                match id::validate(text.trim()).and_then(|id| join(session, id)) {
-                    Ok(joined) => return Some(joined),
-                    Err(rejection) => rejection,
-                }
-            }
-            Ok(Line::TooLong) => IdRejection::TooLong,
-            Ok(Line::End) => return None,
-            Err(error) if is_timeout(&error) => {
-                // NOTE: ignoring errors: the connection is being closed either way.
-                let _ = write_line(&session.stream, protocol::ID_TIMED_OUT);
-                return None;
-            }
-            Err(_) => return None,
-        };
-        write_line(&session.stream, &rejection.line()).ok()?;
-        write_line(&session.stream, protocol::ID_PROMPT).ok()?;
-    }
-}
-
-/// Claims the ID under the lock, then, with the lock released, asks the broadcaster to announce
-/// the join. The send may wait for room in the channel, which is why no lock is held across it.
-fn join(session: &Session, id: String) -> Result<(MemberId, String), IdRejection> {
-    let member = session
-        .room
-        .lock()
-        .claim(&id, Arc::clone(&session.stream))?;
-    // NOTE: if the broadcaster is gone, the chat loop's first send fails and the thread ends.
-    session
-        .trace
-        .step(|| format!("ID {} claimed -> Joined", trace::quote(&id)));
-    send(&session.events, Event::Joined(member));
-    Ok((member, id))
-}
-
-/// Reads the joined client's lines until it quits or its connection ends, pacing a client that
-/// sends faster than `--max-rate` (see [`crate::pacing`]).
-fn chat(session: &Session, reader: &mut BufReader<SocketReader>, member: MemberId, id: &str) {
+    member: MemberId,
+    id: &str,
+) -> Ended {
     let max_line = session.config.max_line;
     let mut pacer = Pacer::new(
         session.config.max_rate,
@@ -136,6 +91,9 @@ fn chat(session: &Session, reader: &mut BufReader<SocketReader>, member: MemberI
         Instant::now(),
     );
     loop {
+        if session.stop.is_raised() {
+            return Ended::Stopped;
+        }
         let next = match line_reader::read_line(reader, max_line) {
             Ok(Line::Complete(raw)) => {
                 let line = protocol::sanitize(&raw);
@@ -147,18 +105,20 @@ fn chat(session: &Session, reader: &mut BufReader<SocketReader>, member: MemberI
                 next
             }
             Ok(Line::TooLong) => Next::Send(reply(member, protocol::line_too_long(max_line))),
-            Ok(Line::End) | Err(_) => return,
+            Ok(Line::End) | Err(_) => return Ended::Left,
         };
         match next {
-            Next::Quit => return,
+            Next::Quit => return Ended::Left,
             Next::Skip => {}
             Next::Send(event) => {
                 if !send(&session.events, event) {
-                    return;
+                    return Ended::Left;
                 }
             }
         }
-        pace(session, &mut pacer, member);
+        if pace(session, &mut pacer, member) {
+            return Ended::Stopped;
+        }
     }
 }
 
@@ -200,64 +160,17 @@ fn next_for(request: Request, member: MemberId, id: &str) -> Next {
 
 /// Counts the line just read and, if the client is over its rate, waits before the next read:
 /// the client's unread lines then back up in its own socket, and TCP slows the client alone.
-fn pace(session: &Session, pacer: &mut Pacer, member: MemberId) {
-    if let Pace::Wait { delay, tell } = pacer.line_read(Instant::now()) {
-        if tell {
-            send(&session.events, reply(member, SENDING_TOO_FAST.to_string()));
-        }
-        // NOTE: a paced thread sleeps through a shutdown; it notices at most one interval
-        // (1 / --max-rate seconds) later, and the broadcaster, which waits for it, too.
-        thread::sleep(delay);
+/// The wait ends early when the server stops; returns whether it did.
+fn pace(session: &Session, pacer: &mut Pacer, member: MemberId) -> bool {
+    let Pace::Wait { delay, tell } = pacer.line_read(Instant::now()) else {
+        return false;
+    };
+    if tell {
+        send(&session.events, reply(member, SENDING_TOO_FAST.to_string()));
     }
+    session.stop.sleep(delay)
 }
 
 fn reply(to: MemberId, line: String) -> Event {
     Event::Reply { to, line }
-}
-
-/// Hands an event to the broadcaster. False only if the broadcaster is gone, which happens only
-/// if it panicked: then this client has nobody to talk to and its thread ends quietly, freeing
-/// its slot, rather than panicking in turn.
-fn send(events: &Sender<Event>, event: Event) -> bool {
-    events.send(event).is_ok()
-}
-
-fn write_line(stream: &TcpStream, line: &str) -> io::Result<()> {
-    let mut stream = stream;
-    stream.write_all(format!("{line}\n").as_bytes())
-}
-
-fn is_timeout(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
-/// The socket as the client thread reads it. During the handshake every read is bounded by what
-/// is left of the ID deadline, so a peer that trickles one byte a minute still times out; once
-/// joined, `deadline` is `None` and a user may stay idle as long as they like.
-struct SocketReader {
-    stream: Arc<TcpStream>,
-    deadline: Option<Instant>,
-}
-
-impl SocketReader {
-    fn clear_deadline(&mut self) -> io::Result<()> {
-        self.deadline = None;
-        self.stream.set_read_timeout(None)
-    }
-}
-
-impl Read for SocketReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if let Some(deadline) = self.deadline {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(io::ErrorKind::TimedOut.into());
-            }
-            self.stream.set_read_timeout(Some(left))?;
-        }
-        (&*self.stream).read(buf)
-    }
 }

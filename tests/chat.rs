@@ -126,7 +126,8 @@ fn newcomer_receives_nothing_from_before_its_join() {
     ahmed.expect("[Omar]: after");
 }
 
-/// Stopping the server tells every joined client and closes the connection.
+/// Stopping the server tells every client, joined or still choosing an ID, and closes the
+/// connection.
 #[test]
 fn shutdown_tells_clients_and_closes() {
     let server = start_server();
@@ -136,5 +137,6 @@ fn shutdown_tells_clients_and_closes() {
     server.shutdown();
     omar.expect("** Server is shutting down **");
     omar.expect_closed();
+    waiting.expect("** Server is shutting down **");
     waiting.expect_closed();
 }

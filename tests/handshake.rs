@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{Client, start_server};
+use common::{Client, start_server, start_server_with, test_config};
+use realtime_chat::Config;
+use realtime_chat::protocol::TOO_MANY_ID_REJECTIONS;
 
 /// The exact first exchange: prompt, ID, then the user list.
 #[test]
@@ -103,4 +105,42 @@ fn id_is_free_again_after_its_owner_leaves() {
     watcher.expect("User Ahmed left the chat");
     let (_again, list) = Client::join(addr, "ahmed");
     assert_eq!(list, "** Current users in chat: Watcher **");
+}
+
+/// ID attempts are paced like chat lines: after a burst of five, the next prompt waits for the
+/// rate (here one a second), so a script cannot try IDs as fast as the server answers.
+#[test]
+fn id_attempts_are_paced_after_a_burst() {
+    let server = start_server_with(Config {
+        max_rate: 1,
+        ..test_config()
+    });
+    let mut client = Client::connect(server.local_addr());
+    client.send_raw("[x]\n".repeat(6).as_bytes());
+    for _ in 0..5 {
+        assert!(client.read_line().starts_with("ID rejected: "));
+        client.expect("Enter your ID:");
+    }
+    assert!(client.read_line().starts_with("ID rejected: "));
+    client.expect_silence();
+    client.expect("Enter your ID:");
+}
+
+/// After ten rejected IDs the connection is told why and closed.
+#[test]
+fn a_connection_is_closed_after_ten_rejected_ids() {
+    let server = start_server_with(Config {
+        max_rate: 0,
+        ..test_config()
+    });
+    let mut client = Client::connect(server.local_addr());
+    client.send_raw("[x]\n".repeat(12).as_bytes());
+    for attempt in 1..=10 {
+        assert!(client.read_line().starts_with("ID rejected: "));
+        if attempt < 10 {
+            client.expect("Enter your ID:");
+        }
+    }
+    client.expect(TOO_MANY_ID_REJECTIONS);
+    client.expect_closed();
 }

@@ -4,6 +4,7 @@ mod common;
 
 use common::{Client, start_server_with, test_config};
 use realtime_chat::Config;
+use realtime_chat::protocol::TOO_MANY_ID_REJECTIONS;
 use std::collections::{BTreeSet, HashMap};
 use std::thread;
 use std::time::Duration;
@@ -167,7 +168,8 @@ fn churn(addr: std::net::SocketAddr, t: usize) {
     }
 }
 
-/// Joins as `id` as soon as the name is free, then leaves at once.
+/// Joins as `id` as soon as the name is free, then leaves at once. A connection is closed after
+/// ten rejected IDs; the probe then connects again.
 fn wait_until_free(addr: std::net::SocketAddr, id: &str) {
     let mut probe = Client::connect(addr);
     for _ in 0..1000 {
@@ -179,7 +181,11 @@ fn wait_until_free(addr: std::net::SocketAddr, id: &str) {
             return;
         }
         assert_eq!(answer, format!("ID '{id}' is already taken"));
-        probe.expect("Enter your ID:");
+        let next = probe.read_line();
+        if next != "Enter your ID:" {
+            assert_eq!(next, TOO_MANY_ID_REJECTIONS);
+            probe = Client::connect(addr);
+        }
     }
     panic!("{id} was never freed");
 }

@@ -5,51 +5,21 @@
 mod common;
 
 use common::Client;
+use common::server_process::ServerProcess;
 use realtime_chat::logger::LOG_QUEUE;
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::ChildStdout;
 use std::sync::mpsc;
 use std::thread;
-
-const SERVER: &str = env!("CARGO_BIN_EXE_server");
 
 /// The room's size in these tests: small, so a leaked slot shows at once as a full room.
 const MAX_CLIENTS: usize = 3;
 
-/// The server process, killed when the test ends, pass or fail.
-struct ServerProcess {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Starts the server with its stdout on a pipe, reads the banner, and hands back the pipe (still
 /// open, with nothing more read from it).
 fn start() -> (ServerProcess, BufReader<ChildStdout>) {
-    let mut child = Command::new(SERVER)
-        .args(["--addr", "127.0.0.1:0"])
-        .args(["--max-clients", &MAX_CLIENTS.to_string()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starting the server binary");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut banner = String::new();
-    stdout.read_line(&mut banner).expect("the server's banner");
-    let port = banner
-        .trim_end()
-        .strip_prefix("Server running on port ")
-        .and_then(|rest| rest.strip_suffix("..."))
-        .unwrap_or_else(|| panic!("unexpected banner {banner:?}"));
-    let addr = format!("127.0.0.1:{port}").parse().unwrap();
-    (ServerProcess { child, addr }, stdout)
+    ServerProcess::start_with_output_held(&["--max-clients", &MAX_CLIENTS.to_string()])
 }
 
 /// One visit that logs a join and a leave: `id` joins (seen by `watcher`), says hello, quits.

@@ -1,19 +1,23 @@
-//! `server`: parses the command line, starts the chat server and serves until Ctrl-C or SIGTERM,
-//! which stop it gracefully (exit code 0).
+//! `server`: parses the command line, starts the chat server and serves until Ctrl-C, SIGTERM or
+//! SIGHUP, which stop it gracefully (exit code 0).
 //!
 //! Go counterpart: the top of the original's `main` (`flag.Parse`, `net.Listen`, the banner). The
 //! rest of `main`, its accept loop, lives in the library as the `acceptor` thread, so tests can run
 //! the same server in-process.
 
-use realtime_chat::{Config, Server, cli, interrupt, protocol, server};
+use realtime_chat::{Config, Server, cli, interrupt, limits, protocol, server};
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let config: Config = match cli::parse_or_exit() {
+    let mut config: Config = match cli::parse_or_exit() {
         Ok(config) => config,
         Err(code) => return code,
     };
+    // Raise the descriptor limit; lower --max-clients to what the thread limits allow.
+    for line in limits::fit_to_system(&mut config) {
+        eprintln!("server: {line}");
+    }
     let addr = config.addr.clone();
     let server = match Server::bind(config) {
         Ok(server) => server,

@@ -8,6 +8,7 @@ pub mod lan;
 pub mod log;
 pub mod numbered;
 pub mod program;
+pub mod server_process;
 
 use realtime_chat::logger::LogSink;
 use realtime_chat::{Config, Server};
