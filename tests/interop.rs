@@ -11,8 +11,8 @@ mod common;
 #[path = "common/go_original.rs"]
 mod go_original;
 
-use common::Client;
 use common::program::Program;
+use common::{Client, without_colours};
 use go_original::{go_original, run_go_tool};
 use realtime_chat::protocol::{self, log};
 use std::net::{SocketAddr, TcpListener};
@@ -147,18 +147,4 @@ fn expect_shown(program: &Program, text: &str) -> String {
 /// `ESC [ ... letter` colour and erase codes.
 fn shown(raw: &str) -> String {
     without_colours(raw.rsplit('\r').next().unwrap_or(raw))
-}
-
-/// The text without its `ESC [ ... letter` colour and erase codes.
-fn without_colours(visible: &str) -> String {
-    let mut text = String::new();
-    let mut chars = visible.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' && chars.next() == Some('[') {
-            chars.find(char::is_ascii_alphabetic);
-        } else {
-            text.push(c);
-        }
-    }
-    text
 }

@@ -14,7 +14,7 @@ mod common;
 mod go_original;
 
 use common::program::Program;
-use common::{Arrival, Client, start_server_with, test_config};
+use common::{Arrival, Client, kernel_capacity, start_server_with, test_config, without_colours};
 use realtime_chat::{Config, Server};
 use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpListener};
@@ -203,7 +203,7 @@ fn the_step_client_chats_on_every_server() {
         // The question has no newline after it: it shares a line of output with the list.
         let first = ahmed.read_line();
         assert!(
-            shown(&first).contains("Enter your ID: "),
+            without_colours(&first).contains("Enter your ID: "),
             "{subject:?}: {first:?}"
         );
         assert_eq!(
@@ -230,7 +230,7 @@ fn the_step_client_chats_on_every_server() {
         assert_eq!(code, Some(0), "{subject:?}: exit code at the end of input");
         for line in rest {
             assert_eq!(
-                shown(&line).replace("[you] > ", ""),
+                without_colours(&line).replace("[you] > ", ""),
                 "",
                 "only prompts left"
             );
@@ -617,35 +617,8 @@ fn start_process(binary: &str, args: &[String]) -> (Running, SocketAddr) {
     panic!("{binary} found no free port in 5 tries");
 }
 
-/// The most bytes the kernel can hold for one connection that is not read: the server's send
-/// buffer at its largest (`tcp_wmem`'s maximum, which autotuning may reach), the client's
-/// receive buffer (`tcp_rmem`'s default) and a margin. A talker must send more than this before
-/// a blocking writer blocks.
-fn kernel_capacity() -> usize {
-    let field = |file: &str, index: usize| -> usize {
-        let path = format!("/proc/sys/net/ipv4/{file}");
-        let text = std::fs::read_to_string(path).expect("Linux has tcp_wmem and tcp_rmem");
-        text.split_whitespace().nth(index).unwrap().parse().unwrap()
-    };
-    field("tcp_wmem", 2) + field("tcp_rmem", 1) + 64 * 1024
-}
-
-/// What a terminal shows of one line of the client's output, without the colour and erase codes.
-fn shown(raw: &str) -> String {
-    let mut text = String::new();
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' && chars.next() == Some('[') {
-            chars.find(char::is_ascii_alphabetic);
-        } else {
-            text.push(c);
-        }
-    }
-    text
-}
-
 /// What is left on the screen of a line the client drew over the prompt: the text after its
 /// last carriage return.
 fn last_shown(raw: &str) -> String {
-    shown(raw.rsplit('\r').next().unwrap_or(raw))
+    without_colours(raw.rsplit('\r').next().unwrap_or(raw))
 }
