@@ -119,11 +119,14 @@ fn main() {
             usage: "connections served at once, joined or not",
         },
     ]);
-    let (Ok(id_timeout), Ok(max_clients)) = (id_timeout.parse::<f64>(), max_clients.parse()) else {
-        println!("Error starting server: -id-timeout takes seconds, -max-clients a number");
+    // A timeout of zero would mean none at all to set_read_timeout, so it is refused too.
+    let id_timeout = (id_timeout.parse().ok())
+        .and_then(|seconds: f64| Duration::try_from_secs_f64(seconds).ok())
+        .filter(|timeout| !timeout.is_zero());
+    let (Some(id_timeout), Ok(max_clients)) = (id_timeout, max_clients.parse::<usize>()) else {
+        println!("Error starting server: -id-timeout takes seconds above 0, -max-clients a count");
         return;
     };
-    let id_timeout = Duration::from_secs_f64(id_timeout.max(0.001));
 
     // NOTE: "0.0.0.0" listens on every network interface, not only this machine.
     // GO: Go's ":5000" is every interface, IPv4 and IPv6; "0.0.0.0" is IPv4's.
