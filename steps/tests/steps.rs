@@ -436,6 +436,27 @@ fn one_connection_too_many() {
     });
 }
 
+/// The shape of the course, read off [`FLAWS`] (whose every cell the tests above measure): the
+/// mirror keeps every flaw of the Go original, as a line-for-line port must, and every later
+/// step changes the outcome of at least one flaw, so that no step is a step in name only.
+#[test]
+fn the_mirror_keeps_every_flaw_and_every_step_fixes_one() {
+    for (flaw, outcomes) in FLAWS {
+        assert_eq!(
+            outcomes[0], outcomes[1],
+            "{flaw}: the mirror differs from Go"
+        );
+    }
+    for step in 2..COLUMNS.len() {
+        assert!(
+            FLAWS.iter().any(|(_, o)| o[step] != o[step - 1]),
+            "{} changes nothing of {}",
+            COLUMNS[step],
+            COLUMNS[step - 1]
+        );
+    }
+}
+
 /// docs/steps.md prints [`FLAWS`], row for row and word for word, under the headings
 /// [`COLUMNS`].
 #[test]
