@@ -73,6 +73,11 @@ fn the_go_client_chats_on_the_rust_server() {
         without_colours(&raw).contains(&format!("{} ", protocol::ID_PROMPT)),
         "the ID question is followed by a space, not a newline: {raw:?}"
     );
+    // The prompt leaves green on, so that what the user types (the terminal's echo) is green.
+    assert!(
+        raw.contains("\x1b[32m[you] > ") && !raw.contains("[you] > \x1b[0m"),
+        "the prompt does not reset its colour: {raw:?}"
+    );
     omar.expect(&protocol::joined_line("Ahmed"));
 
     ahmed.type_line("Hello!");

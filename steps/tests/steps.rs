@@ -216,6 +216,11 @@ fn the_step_client_chats_on_every_server() {
             without_colours(&first).contains("Enter your ID: "),
             "{subject:?}: {first:?}"
         );
+        // The prompt leaves green on, so that what the user types (the terminal's echo) is green.
+        assert!(
+            first.contains("\x1b[32m[you] > ") && !first.contains("[you] > \x1b[0m"),
+            "the prompt does not reset its colour: {first:?}"
+        );
         assert_eq!(
             last_shown(&first),
             "** Current users in chat: Omar **",
@@ -658,4 +663,31 @@ fn start_process(binary: &str, args: &[String]) -> (Running, SocketAddr) {
 /// last carriage return.
 fn last_shown(raw: &str) -> String {
     without_colours(raw.rsplit('\r').next().unwrap_or(raw))
+}
+
+/// The README's `wc -l` table (the mirror beside the Go original) holds each file's real count.
+#[test]
+fn the_readmes_line_counts_are_true() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let mut checked = 0;
+    for row in readme
+        .lines()
+        .filter(|line| line.starts_with("| server |") || line.starts_with("| client |"))
+    {
+        for cell in row.split('|').skip(2).filter(|cell| cell.contains('`')) {
+            let (count, path) = cell
+                .trim()
+                .split_once(' ')
+                .expect("a cell is `COUNT `PATH``");
+            let path = path.trim_matches('`');
+            let text = std::fs::read_to_string(root.join(path)).expect("the file named");
+            assert_eq!(count, text.lines().count().to_string(), "wc -l {path}");
+            checked += 1;
+        }
+    }
+    assert_eq!(
+        checked, 4,
+        "the README's wc -l table has two rows of two files"
+    );
 }
