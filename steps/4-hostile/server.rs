@@ -159,6 +159,8 @@ fn main() {
             continue;
         }
         CONNECTED.fetch_add(1, Ordering::SeqCst);
+        // GO: `thread::spawn` panics, ending `main`, if the system refuses another thread; Go's
+        // `go` does not fail (a goroutine is a few KiB of the runtime's own memory).
         thread::spawn(move || {
             handle_client(conn, id_timeout);
             CONNECTED.fetch_sub(1, Ordering::SeqCst);
@@ -180,6 +182,8 @@ fn handle_client(conn: TcpStream, id_timeout: Duration) {
     let _ = fprintln(&conn, "Enter your ID:");
 
     // STEP 4: lines are bounded, and the ID must come within id_timeout.
+    // NOTE: the timeout applies to each read, not to the whole ID: a peer that sends a byte just
+    // before each timeout keeps this thread for up to MAX_LINE timeouts.
     let mut reader = BufReader::new(&*conn);
     let _ = conn.set_read_timeout(Some(id_timeout));
     let id = match read_bounded_line(&mut reader) {
@@ -275,6 +279,8 @@ fn join(clients: &mut Clients, id: String, conn: Arc<TcpStream>) -> bool {
     // STEP 3: the member's writer thread is now the only one to write to it.
     let (queue, lines) = crossbeam_channel::bounded(SEND_QUEUE_LINES);
     let writer_conn = Arc::clone(&conn);
+    // NOTE: if the system refuses another thread, this panics, and with the broadcaster gone the
+    // room stops. The real server has no writer threads.
     thread::spawn(move || client_writer(writer_conn, lines));
     // STEP 2: queued by the broadcaster, before any later event: nothing can overtake it.
     let _ = queue.try_send(format!(
