@@ -256,7 +256,7 @@ fn the_step_client_chats_on_every_server() {
 /// A client stops reading (its receive buffer shrunk to 4 KiB) while a talker sends more than
 /// the kernel can hold for it. Where the broadcaster waits on each socket in turn, the healthy
 /// reader stops receiving: the room is frozen. Where it never waits, the reader receives every
-/// line, and the stalled client is announced as gone on the way.
+/// line, and the stalled client is announced as gone.
 ///
 /// It runs on a classroom LAN of its own (loopback at MTU 1500, `tests/common/lan.rs`) where it
 /// can (as root, as in CI), since what a stalled reader does depends on buffering; elsewhere on
@@ -297,10 +297,11 @@ fn a_client_that_stops_reading() {
                 Arrival::Nothing => return "room freezes",
             }
         }
-        assert!(
-            sleepy_left,
-            "every line arrived, but Sleepy was never dropped"
-        );
+        // Where a stalled client is dropped for lack of progress over time (ours, --write-timeout)
+        // rather than for a full queue, the notice may come after the last line.
+        if !sleepy_left {
+            sarah.expect("User Sleepy left the chat");
+        }
         drop(sleepy);
         "it is dropped"
     });
