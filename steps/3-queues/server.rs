@@ -113,6 +113,8 @@ fn main() {
                 continue;
             }
         };
+        // GO: `thread::spawn` panics, ending `main`, if the system refuses another thread; Go's
+        // `go` does not fail (a goroutine is a few KiB of the runtime's own memory).
         thread::spawn(move || handle_client(conn));
     }
 }
@@ -213,6 +215,8 @@ fn join(clients: &mut Clients, id: String, conn: Arc<TcpStream>) -> bool {
     // STEP 3: the member's writer thread is now the only one to write to it.
     let (queue, lines) = crossbeam_channel::bounded(SEND_QUEUE_LINES);
     let writer_conn = Arc::clone(&conn);
+    // NOTE: if the system refuses another thread, this panics, and with the broadcaster gone the
+    // room stops. The real server has no writer threads.
     thread::spawn(move || client_writer(writer_conn, lines));
     // STEP 2: queued by the broadcaster, before any later event: nothing can overtake it.
     let _ = queue.try_send(format!(

@@ -119,11 +119,14 @@ fn main() {
             usage: "connections served at once, joined or not",
         },
     ]);
-    let (Ok(id_timeout), Ok(max_clients)) = (id_timeout.parse::<f64>(), max_clients.parse()) else {
-        println!("Error starting server: -id-timeout takes seconds, -max-clients a number");
+    // A timeout of zero would mean none at all to set_read_timeout, so it is refused too.
+    let id_timeout = (id_timeout.parse().ok())
+        .and_then(|seconds: f64| Duration::try_from_secs_f64(seconds).ok())
+        .filter(|timeout| !timeout.is_zero());
+    let (Some(id_timeout), Ok(max_clients)) = (id_timeout, max_clients.parse::<usize>()) else {
+        println!("Error starting server: -id-timeout takes seconds above 0, -max-clients a count");
         return;
     };
-    let id_timeout = Duration::from_secs_f64(id_timeout.max(0.001));
 
     // NOTE: "0.0.0.0" listens on every network interface, not only this machine.
     // GO: Go's ":5000" is every interface, IPv4 and IPv6; "0.0.0.0" is IPv4's.
@@ -156,6 +159,8 @@ fn main() {
             continue;
         }
         CONNECTED.fetch_add(1, Ordering::SeqCst);
+        // GO: `thread::spawn` panics, ending `main`, if the system refuses another thread; Go's
+        // `go` does not fail (a goroutine is a few KiB of the runtime's own memory).
         thread::spawn(move || {
             handle_client(conn, id_timeout);
             CONNECTED.fetch_sub(1, Ordering::SeqCst);
@@ -177,6 +182,8 @@ fn handle_client(conn: TcpStream, id_timeout: Duration) {
     let _ = fprintln(&conn, "Enter your ID:");
 
     // STEP 4: lines are bounded, and the ID must come within id_timeout.
+    // NOTE: the timeout applies to each read, not to the whole ID: a peer that sends a byte just
+    // before each timeout keeps this thread for up to MAX_LINE timeouts.
     let mut reader = BufReader::new(&*conn);
     let _ = conn.set_read_timeout(Some(id_timeout));
     let id = match read_bounded_line(&mut reader) {
@@ -272,6 +279,8 @@ fn join(clients: &mut Clients, id: String, conn: Arc<TcpStream>) -> bool {
     // STEP 3: the member's writer thread is now the only one to write to it.
     let (queue, lines) = crossbeam_channel::bounded(SEND_QUEUE_LINES);
     let writer_conn = Arc::clone(&conn);
+    // NOTE: if the system refuses another thread, this panics, and with the broadcaster gone the
+    // room stops. The real server has no writer threads.
     thread::spawn(move || client_writer(writer_conn, lines));
     // STEP 2: queued by the broadcaster, before any later event: nothing can overtake it.
     let _ = queue.try_send(format!(

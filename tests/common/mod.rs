@@ -241,6 +241,35 @@ pub enum Arrival {
     Nothing,
 }
 
+/// The most bytes the kernel can hold for one connection that is not read: the server's send
+/// buffer at its largest (`tcp_wmem`'s maximum, which autotuning may reach) plus the client's
+/// receive buffer, which does not grow while the client reads nothing (`tcp_rmem`'s default;
+/// `Client::shrink_receive_buffer` shrinks it further). Anything sent beyond this waits in the
+/// server (in its send queue, or in a blocked write).
+pub fn kernel_capacity() -> usize {
+    let field = |file: &str, index: usize| -> usize {
+        let path = format!("/proc/sys/net/ipv4/{file}");
+        let text = std::fs::read_to_string(path).expect("Linux has tcp_wmem and tcp_rmem");
+        text.split_whitespace().nth(index).unwrap().parse().unwrap()
+    };
+    field("tcp_wmem", 2) + field("tcp_rmem", 1) + 64 * 1024
+}
+
+/// What a terminal shows of a program's output, without its `ESC [ ... letter` colour and erase
+/// codes (the Go client's and the steps' client's lines, read raw from a pipe).
+pub fn without_colours(raw: &str) -> String {
+    let mut text = String::new();
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.next() == Some('[') {
+            chars.find(char::is_ascii_alphabetic);
+        } else {
+            text.push(c);
+        }
+    }
+    text
+}
+
 fn is_timeout(kind: ErrorKind) -> bool {
     matches!(kind, ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
