@@ -34,7 +34,8 @@ go-client:
 	@$(GO_BIN)/go-client -addr $(ADDR)
 
 # Live demos in tmux (demo/): `make demo` is a room of three with the server traced; `make
-# demo-stall` is the Go original and ours side by side, each with a client that stops reading.
+# demo-stall` is three rooms side by side, the Go original, its Rust mirror (steps/, step 1) and
+# ours, each with a client that stops reading.
 # Each runs in a tmux server of its own, so a user's own tmux sessions are never touched.
 demo:
 	@cargo build --release --bins
@@ -42,7 +43,7 @@ demo:
 
 demo-stall:
 	@$(GO_CHECK)
-	@cargo build --release --bins
+	@cargo build --release --workspace --bins
 	@$(GO_BUILD) -o $(GO_BIN)/go-server ./server
 	@GO_BIN=$(GO_BIN) demo/stall.sh
 
