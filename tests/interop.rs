@@ -55,8 +55,9 @@ fn the_rust_client_chats_on_the_go_server() {
     assert_eq!(ahmed.finish(), (vec![], Some(0)), "(lines left, exit code)");
 }
 
-/// The Go client joins the Rust server: the ID is simply the first line typed, and the server's
-/// lines show up in colour, each over the `[you] > ` prompt.
+/// The Go client joins the Rust server: the ID is simply the first line typed, after the ID
+/// question on its own line (`Enter your ID: Ahmed`, no newline before the answer), and the
+/// server's lines show up in colour, each over the `[you] > ` prompt.
 #[test]
 fn the_go_client_chats_on_the_rust_server() {
     let Some(go) = go_original() else { return };
@@ -65,9 +66,13 @@ fn the_go_client_chats_on_the_rust_server() {
 
     let mut ahmed =
         Program::start(Command::new(&go.client).args(["-addr", &server.local_addr().to_string()]));
-    expect_shown(&ahmed, protocol::ID_PROMPT);
     ahmed.type_line("Ahmed");
-    expect_shown(&ahmed, &protocol::current_users_line(&["Omar"]));
+    // The question ends without a newline, so it shares a line of output with the user list.
+    let raw = expect_shown(&ahmed, &protocol::current_users_line(&["Omar"]));
+    assert!(
+        without_colours(&raw).contains(&format!("{} ", protocol::ID_PROMPT)),
+        "the ID question is followed by a space, not a newline: {raw:?}"
+    );
     omar.expect(&protocol::joined_line("Ahmed"));
 
     ahmed.type_line("Hello!");
@@ -141,7 +146,11 @@ fn expect_shown(program: &Program, text: &str) -> String {
 /// the prompt (`\r`, erase, colour, text, reset), so the text after the last `\r`, without the
 /// `ESC [ ... letter` colour and erase codes.
 fn shown(raw: &str) -> String {
-    let visible = raw.rsplit('\r').next().unwrap_or(raw);
+    without_colours(raw.rsplit('\r').next().unwrap_or(raw))
+}
+
+/// The text without its `ESC [ ... letter` colour and erase codes.
+fn without_colours(visible: &str) -> String {
     let mut text = String::new();
     let mut chars = visible.chars();
     while let Some(c) = chars.next() {

@@ -34,8 +34,8 @@ fn the_chat_crate_holds_no_load_generator() {
     let manifest = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
         .expect("Cargo.toml");
     assert!(
-        manifest.contains("members = [\".\", \"loadgen\"]"),
-        "loadgen is a workspace member"
+        manifest.contains("members = [\".\", \"loadgen\", \"steps\"]"),
+        "loadgen and the course's steps are workspace members"
     );
 }
 

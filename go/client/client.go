@@ -1,9 +1,11 @@
 // The Go original's terminal client: one goroutine prints what the server
 // sends, main sends what the user types, and a green "[you] > " prompt
-// waits at the bottom of the screen.
+// waits at the bottom of the screen; what you type is green too.
 //
-// It knows nothing of the protocol: the ID is simply the first line typed.
-// Only one thing differs from the original, marked "DIFFERENCE": the -addr flag.
+// It knows one line of the protocol, the ID question, so that the ID is typed
+// on its line ("Enter your ID: Ahmed", as in the original's transcript); the
+// ID is simply the first line typed. Only one thing differs from the original,
+// marked "DIFFERENCE": the -addr flag.
 //
 // Run it: go run ./client (from the go/ folder), or make go-client.
 package main
@@ -18,17 +20,21 @@ import (
 )
 
 // ANSI colours: other users' messages yellow, the server's notices blue, the
-// prompt green.
+// prompt and your own messages green (the prompt leaves green on, so the
+// terminal's echo of what you type is green; every other line sets its own).
 const (
 	reset  = "\033[0m"
 	red    = "\033[31m"
 	green  = "\033[32m"
 	yellow = "\033[33m"
 	blue   = "\033[34m"
-	prompt = green + "[you] > " + reset
+	prompt = green + "[you] > "
 	// clearLine goes back to the start of the line and erases it, so an
 	// incoming message replaces the prompt instead of following it.
 	clearLine = "\r\033[K"
+	// idQuestion is the server's first line: the ID is typed after it, on
+	// the same line, with no prompt.
+	idQuestion = "Enter your ID:"
 )
 
 func main() {
@@ -53,10 +59,15 @@ func main() {
 	for {
 		line, err := input.ReadString('\n')
 		if err != nil {
+			fmt.Print(reset)
 			return
 		}
-		fmt.Fprint(conn, line)
+		// The prompt goes first, so that the answer to this line (the user
+		// list, after the ID) is drawn over it rather than followed by it.
+		// NOTE: two goroutines print with no lock between them: a message
+		// that arrives just as Enter is pressed still shows "[you] > [you] > ".
 		fmt.Print(prompt)
+		fmt.Fprint(conn, line)
 	}
 }
 
@@ -71,6 +82,10 @@ func readMessages(conn net.Conn) {
 			os.Exit(1)
 		}
 		line = strings.TrimRight(line, "\r\n")
+		if line == idQuestion {
+			fmt.Print(clearLine + blue + line + reset + " ")
+			continue
+		}
 		colour := blue
 		if strings.HasPrefix(line, "[") {
 			colour = yellow

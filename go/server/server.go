@@ -5,10 +5,12 @@
 // client reads its lines, and one broadcaster writes every message to every
 // other client. The clients live in a global map guarded by a sync.Mutex.
 //
-// It is deliberately as simple as the original, flaws included (the README's
-// "What the Go original gets wrong" lists them; the NOTE comments below mark
-// where each one lives). Only two things differ from the original, each
-// marked "DIFFERENCE" where it happens: the -port flag, and the ID prompt.
+// It is deliberately as simple as the original, flaws included (docs/design.md,
+// "What the Go original gets wrong", lists them; the NOTE comments below mark
+// where each one lives). One thing differs from the original, marked
+// "DIFFERENCE": the -port flag. The original's description says what the
+// server does but not every detail of how; where it is silent, the choice made
+// here is marked "RECONSTRUCTION".
 //
 // Run it: go run ./server (from the go/ folder), or make go-server.
 package main
@@ -31,6 +33,9 @@ type Message struct {
 // clients maps each ID to its connection; mu guards it. broadcast carries every
 // notice and message to the broadcaster; it is unbuffered, so a sender waits
 // until the broadcaster takes its message.
+//
+// RECONSTRUCTION: the original's description does not say whether broadcast
+// is buffered. Unbuffered is what make(chan Message) gives without a size.
 //
 // NOTE: nothing makes code that reads clients take mu first: the map and its
 // lock are two separate variables.
@@ -73,8 +78,9 @@ func main() {
 func handleClient(conn net.Conn) {
 	defer conn.Close()
 
-	// DIFFERENCE: the original asks nothing; the client's first line is its
-	// ID. The prompt is the Rust port's, so both clients work with both servers.
+	// The original "accepts clients and asks them to send their ID"; the words
+	// are those of its transcript ("Enter your ID: Ahmed"). They go as a line
+	// of their own, so nc shows them; the client keeps the ID on that line.
 	fmt.Fprintln(conn, "Enter your ID:")
 
 	// NOTE: ReadString grows its buffer until a newline arrives: a line
@@ -122,6 +128,10 @@ func handleClient(conn net.Conn) {
 }
 
 // broadcaster sends each message to every client except its sender.
+//
+// RECONSTRUCTION: the original's description does not say whether the writes
+// happen while mu is held. Holding it is the simplest way to keep the map
+// still while ranging over it, and the likeliest reading.
 func broadcaster() {
 	for msg := range broadcast {
 		mu.Lock()
