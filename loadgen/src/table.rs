@@ -6,6 +6,7 @@
 //! [`Report::to_json`](crate::report::Report::to_json) writes: one flat object of
 //! strings, numbers and `null`.
 
+use crate::medians::medians;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::iter::Peekable;
@@ -49,33 +50,59 @@ pub fn read_runs(path: &str) -> Result<Vec<Run>, String> {
         .collect()
 }
 
-/// The table for one file's runs, or two files' runs paired by scenario with a ratio row.
+/// Columns shown when a scenario ran more than once: how often, and how far the runs spread.
+const SPREAD_COLUMNS: &[(&str, &str, bool)] = &[
+    ("runs", "runs", false),
+    ("deliv/s range", "deliveries_per_s_range", false),
+    ("p99 range", "p99_ms_range", false),
+];
+
+/// The table for one file's runs, or two files' runs paired by scenario with a ratio row. A
+/// scenario run several times is one row of medians ([`medians`]), with its spread.
 pub fn render(first: &[Run], second: Option<&[Run]>) -> String {
-    let mut rows: Vec<Vec<String>> = vec![COLUMNS.iter().map(|c| c.0.to_string()).collect()];
-    for run in first {
-        rows.push(cells(run));
+    let first = medians(first);
+    let second = second.map(medians);
+    let repeated = first
+        .iter()
+        .chain(second.iter().flatten())
+        .any(|run| run.get("runs").is_some_and(|n| n != "1"));
+    let columns: Vec<(&str, &str, bool)> = match repeated {
+        // Status last: it is the one column that can be long.
+        true => COLUMNS[..COLUMNS.len() - 1]
+            .iter()
+            .chain(SPREAD_COLUMNS)
+            .chain(&COLUMNS[COLUMNS.len() - 1..])
+            .copied()
+            .collect(),
+        false => COLUMNS.to_vec(),
+    };
+    let mut rows: Vec<Vec<String>> = vec![columns.iter().map(|c| c.0.to_string()).collect()];
+    for run in &first {
+        rows.push(cells(&columns, run));
         let label = run.get("label");
-        let Some(other) = second.and_then(|runs| runs.iter().find(|r| r.get("label") == label))
+        let Some(other) = second
+            .as_ref()
+            .and_then(|runs| runs.iter().find(|r| r.get("label") == label))
         else {
             continue;
         };
-        rows.push(cells(other));
-        rows.push(ratio_cells(run, other));
+        rows.push(cells(&columns, other));
+        rows.push(ratio_cells(&columns, run, other));
     }
     align(&rows)
 }
 
-fn cells(run: &Run) -> Vec<String> {
-    COLUMNS
+fn cells(columns: &[(&str, &str, bool)], run: &Run) -> Vec<String> {
+    columns
         .iter()
         .map(|(_, key, _)| run.get(*key).map_or("-".into(), |v| tidy(v)))
         .collect()
 }
 
 /// `second / first` for each column where a ratio means something.
-fn ratio_cells(first: &Run, second: &Run) -> Vec<String> {
+fn ratio_cells(columns: &[(&str, &str, bool)], first: &Run, second: &Run) -> Vec<String> {
     let number = |run: &Run, key: &str| run.get(key).and_then(|v| v.parse::<f64>().ok());
-    COLUMNS
+    columns
         .iter()
         .enumerate()
         .map(|(i, (_, key, ratio))| match (i, ratio) {
@@ -101,7 +128,7 @@ fn tidy(value: &str) -> String {
 }
 
 fn align(rows: &[Vec<String>]) -> String {
-    let widths: Vec<usize> = (0..COLUMNS.len())
+    let widths: Vec<usize> = (0..rows[0].len())
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
