@@ -1,7 +1,7 @@
 # The three commands a user needs, and the one CI runs (.ci/run calls `make test`).
 ADDR ?= 127.0.0.1:5000
 
-.PHONY: server client test bench bench-go bench-design go-server go-client demo demo-stall demo-stop
+.PHONY: server client test bench bench-go bench-design go-server go-client step step-client demo demo-stall demo-stop
 
 # Build if needed (cargo shows progress), then run the binary itself rather than `cargo run`,
 # so a demo terminal shows the chat and not cargo's "Running" line.
@@ -33,6 +33,21 @@ go-client:
 	@$(GO_BUILD) -o $(GO_BIN)/go-client ./client
 	@$(GO_BIN)/go-client -addr $(ADDR)
 
+# The course's steps (steps/, docs/steps.md), from the Go original in Rust (STEP=1) to hostile
+# input (STEP=4). Like the Go server, a step's server takes only a port and listens on every
+# interface. There is one client for every step (steps/1-mirror/client.rs): STEP is not needed.
+STEP ?= 1
+STEP_CHECK = case "$(STEP)" in 1|2|3|4) ;; *) echo "$@: STEP is 1, 2, 3 or 4 (see docs/steps.md)" >&2; exit 2;; esac
+
+step:
+	@$(STEP_CHECK)
+	@cargo build --release -p steps --bin step$(STEP)-server
+	@$(RELEASE)/step$(STEP)-server -port $(lastword $(subst :, ,$(ADDR)))
+
+step-client:
+	@cargo build --release -p steps --bin step1-client
+	@$(RELEASE)/step1-client -addr $(ADDR)
+
 # Live demos in tmux (demo/): `make demo` is a room of three with the server traced; `make
 # demo-stall` is three rooms side by side, the Go original, its Rust mirror (steps/, step 1) and
 # ours, each with a client that stops reading.
@@ -50,7 +65,8 @@ demo-stall:
 demo-stop:
 	@tmux -L realtime-chat-demo kill-server 2>/dev/null && echo "demo stopped" || echo "no demo running"
 
-# --workspace: the chat and the load generator beside it (loadgen/) are checked alike.
+# --workspace: the chat, the load generator beside it (loadgen/) and the course's steps (steps/)
+# are checked alike.
 test:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings

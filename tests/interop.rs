@@ -11,8 +11,8 @@ mod common;
 #[path = "common/go_original.rs"]
 mod go_original;
 
-use common::Client;
 use common::program::Program;
+use common::{Client, without_colours};
 use go_original::{go_original, run_go_tool};
 use realtime_chat::protocol::{self, log};
 use std::net::{SocketAddr, TcpListener};
@@ -72,6 +72,11 @@ fn the_go_client_chats_on_the_rust_server() {
     assert!(
         without_colours(&raw).contains(&format!("{} ", protocol::ID_PROMPT)),
         "the ID question is followed by a space, not a newline: {raw:?}"
+    );
+    // The prompt leaves green on, so that what the user types (the terminal's echo) is green.
+    assert!(
+        raw.contains("\x1b[32m[you] > ") && !raw.contains("[you] > \x1b[0m"),
+        "the prompt does not reset its colour: {raw:?}"
     );
     omar.expect(&protocol::joined_line("Ahmed"));
 
@@ -147,18 +152,4 @@ fn expect_shown(program: &Program, text: &str) -> String {
 /// `ESC [ ... letter` colour and erase codes.
 fn shown(raw: &str) -> String {
     without_colours(raw.rsplit('\r').next().unwrap_or(raw))
-}
-
-/// The text without its `ESC [ ... letter` colour and erase codes.
-fn without_colours(visible: &str) -> String {
-    let mut text = String::new();
-    let mut chars = visible.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' && chars.next() == Some('[') {
-            chars.find(char::is_ascii_alphabetic);
-        } else {
-            text.push(c);
-        }
-    }
-    text
 }

@@ -15,12 +15,13 @@ const DECLARATIONS: [&str; 8] = [
 ];
 
 /// The chapters the README promises, each of which must exist and be linked from it.
-const CHAPTERS: [&str; 8] = [
+const CHAPTERS: [&str; 9] = [
     "docs/client.md",
     "docs/protocol.md",
     "docs/go-to-rust.md",
     "docs/life-of-a-message.md",
     "docs/design.md",
+    "docs/steps.md",
     "docs/performance.md",
     "docs/exercises.md",
     "docs/tests.md",

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Client, start_server_with, test_config};
+use common::{Client, kernel_capacity, start_server_with, test_config};
 use realtime_chat::Config;
 use std::io::Read;
 use std::sync::Arc;
@@ -24,20 +24,6 @@ fn number(line: &str) -> usize {
         .strip_prefix("[talker]: ")
         .unwrap_or_else(|| panic!("not from the talker: {line:.80}"));
     body.split(' ').next().unwrap().parse().unwrap()
-}
-
-/// The most bytes the kernel can hold for one connection that is not read: the server's send
-/// buffer at its largest (`tcp_wmem`'s maximum, which autotuning may reach) plus the client's
-/// receive buffer, which does not grow while the client reads nothing (`tcp_rmem`'s default;
-/// `Client::shrink_receive_buffer` shrinks it further). Anything sent beyond this waits in the
-/// server's send queue.
-fn kernel_capacity() -> usize {
-    let field = |file: &str, index: usize| -> usize {
-        let path = format!("/proc/sys/net/ipv4/{file}");
-        let text = std::fs::read_to_string(path).expect("Linux has tcp_wmem and tcp_rmem");
-        text.split_whitespace().nth(index).unwrap().parse().unwrap()
-    };
-    field("tcp_wmem", 2) + field("tcp_rmem", 1) + 64 * 1024
 }
 
 /// Reads `count` talker messages and asserts they are 0, 1, 2, ... in order, each once.

@@ -75,6 +75,8 @@ fn main() {
                 continue;
             }
         };
+        // GO: `thread::spawn` panics, ending `main`, if the system refuses another thread; Go's
+        // `go` does not fail (a goroutine is a few KiB of the runtime's own memory).
         thread::spawn(move || handle_client(conn));
     }
 }

@@ -1,6 +1,6 @@
 //! The Go original (`go/`), built once per test run, offline, into cargo's temporary directory for
 //! integration tests; or `None`, after printing `skipped: go not installed`, where Go is missing.
-//! Shared by `tests/interop.rs` and `tests/demo.rs` (through `#[path]`).
+//! Shared by `tests/interop.rs`, `tests/demo.rs` and `steps/tests/steps.rs` (through `#[path]`).
 
 #![allow(dead_code)] // The demo tests need only the server.
 
@@ -45,7 +45,7 @@ pub fn go_original() -> Option<&'static GoOriginal> {
 /// returns its standard output; panics with its error output if it fails.
 pub fn run_go_tool(command: &mut Command) -> String {
     let output = command
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("go"))
+        .current_dir(go_folder())
         .env("GOPROXY", "off")
         .output()
         .expect("Go is installed, so its tools run");
@@ -55,4 +55,14 @@ pub fn run_go_tool(command: &mut Command) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The repository's `go/` folder, from the chat's tests or from a workspace member's (`steps/`).
+fn go_folder() -> PathBuf {
+    let package = Path::new(env!("CARGO_MANIFEST_DIR"));
+    [package, package.parent().unwrap_or(package)]
+        .iter()
+        .map(|dir| dir.join("go"))
+        .find(|dir| dir.join("go.mod").exists())
+        .expect("the repository has go/go.mod")
 }

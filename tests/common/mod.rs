@@ -192,6 +192,22 @@ impl Client {
         }
     }
 
+    /// The next line if one arrives within `wait`, the end of the stream, or nothing. For tests
+    /// that must tell a silent server from one that answers; `wait` is theirs to document.
+    pub fn next_within(&mut self, wait: Duration) -> Arrival {
+        self.stream.set_read_timeout(Some(wait)).unwrap();
+        let mut buf = Vec::new();
+        let result = self.reader.read_until(b'\n', &mut buf);
+        self.stream.set_read_timeout(Some(LINE_TIMEOUT)).unwrap();
+        match result {
+            Ok(0) => Arrival::Closed,
+            Ok(_) => Arrival::Line(String::from_utf8_lossy(&buf).trim_end_matches('\n').into()),
+            Err(e) if is_timeout(e.kind()) => Arrival::Nothing,
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => Arrival::Closed,
+            Err(e) => panic!("reading from the server: {e}"),
+        }
+    }
+
     /// Sends `/users` and returns the names listed.
     pub fn users(&mut self) -> Vec<String> {
         self.send("/users");
@@ -202,6 +218,44 @@ impl Client {
             .unwrap_or_else(|| panic!("expected a /users answer, got {line:?}"));
         names.split(", ").map(str::to_string).collect()
     }
+}
+
+/// What [`Client::next_within`] saw: a line (without its newline), the end of the stream, or
+/// nothing within the wait.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Arrival {
+    Line(String),
+    Closed,
+    Nothing,
+}
+
+/// The most bytes the kernel can hold for one connection that is not read: the server's send
+/// buffer at its largest (`tcp_wmem`'s maximum, which autotuning may reach) plus the client's
+/// receive buffer, which does not grow while the client reads nothing (`tcp_rmem`'s default;
+/// `Client::shrink_receive_buffer` shrinks it further). Anything sent beyond this waits in the
+/// server (in its send queue, or in a blocked write).
+pub fn kernel_capacity() -> usize {
+    let field = |file: &str, index: usize| -> usize {
+        let path = format!("/proc/sys/net/ipv4/{file}");
+        let text = std::fs::read_to_string(path).expect("Linux has tcp_wmem and tcp_rmem");
+        text.split_whitespace().nth(index).unwrap().parse().unwrap()
+    };
+    field("tcp_wmem", 2) + field("tcp_rmem", 1) + 64 * 1024
+}
+
+/// What a terminal shows of a program's output, without its `ESC [ ... letter` colour and erase
+/// codes (the Go client's and the steps' client's lines, read raw from a pipe).
+pub fn without_colours(raw: &str) -> String {
+    let mut text = String::new();
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.next() == Some('[') {
+            chars.find(char::is_ascii_alphabetic);
+        } else {
+            text.push(c);
+        }
+    }
+    text
 }
 
 fn is_timeout(kind: ErrorKind) -> bool {
