@@ -22,6 +22,10 @@ if [ ! -x "$GO_BIN/go-server" ]; then
   echo "demo: needs the Go original built in $GO_BIN (make demo-stall builds it; it needs Go: apt-get install -y golang-go)" >&2
   exit 1
 fi
+if [ ! -x "$BIN/step1-server" ]; then
+  echo "demo: needs the Rust mirror built in $BIN (make demo-stall builds it; or: cargo build --release -p steps)" >&2
+  exit 1
+fi
 
 # Each room: its name, its server's title, and the command that starts it on port $port. The Go
 # original and the mirror take a port, not port 0, so the script picks a free one for them.
