@@ -81,15 +81,7 @@ impl Curve {
 
 /// Reads a file of curves, one per line, skipping blank lines; an error names the bad line.
 pub fn read_curves(path: &str) -> Result<Vec<Curve>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("reading {path}: {e}"))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(n, line)| {
-            Curve::from_line(line)
-                .ok_or_else(|| format!("{path}:{}: not a loadgen --latencies line", n + 1))
-        })
-        .collect()
+    crate::table::read_lines(path, "--latencies", Curve::from_line)
 }
 
 /// Appends a curve to `path`, creating it if need be.

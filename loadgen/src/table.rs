@@ -40,12 +40,22 @@ const COLUMNS: &[(&str, &str, bool)] = &[
 
 /// Reads a file of saved runs, skipping blank lines; an error names the line that is not a run.
 pub fn read_runs(path: &str) -> Result<Vec<Run>, String> {
+    read_lines(path, "--json", parse_object)
+}
+
+/// Reads a file that loadgen wrote with `option`, one record a line, skipping blank lines; an
+/// error names the first line `parse` refuses.
+pub fn read_lines<T>(
+    path: &str,
+    option: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("reading {path}: {e}"))?;
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(n, line)| {
-            parse_object(line).ok_or_else(|| format!("{path}:{}: not a loadgen --json line", n + 1))
+            parse(line).ok_or_else(|| format!("{path}:{}: not a loadgen {option} line", n + 1))
         })
         .collect()
 }
