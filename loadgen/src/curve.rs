@@ -81,7 +81,7 @@ impl Curve {
 
 /// Reads a file of curves, one per line, skipping blank lines; an error names the bad line.
 pub fn read_curves(path: &str) -> Result<Vec<Curve>, String> {
-    crate::table::read_lines(path, "--latencies", Curve::from_line)
+    crate::saved::read_lines(path, "--latencies", Curve::from_line)
 }
 
 /// Appends a curve to `path`, creating it if need be.

@@ -22,6 +22,7 @@
 //! - [`tracker`]: the coordinator's running totals.
 //! - [`probe`]: the server's RSS, threads and open files, from `/proc`.
 //! - [`stats`]: percentiles and rates. [`report`]: one run's results as a table or JSON.
+//! - [`saved`]: the runs and curves loadgen saved, read back.
 //! - [`table`]: several saved runs, ours and the Go original's, as one table with ratios.
 //!   [`medians`]: a scenario run several times, as one row of medians and its spread.
 //! - [`curve`]: a run's latency distribution, saved with `--latencies`. [`plot`]: curves drawn
@@ -38,6 +39,7 @@ pub mod plot;
 pub mod probe;
 pub mod report;
 pub mod run;
+pub mod saved;
 pub mod sender;
 pub mod signals;
 pub mod stats;

@@ -3,7 +3,7 @@
 
 use clap::Parser;
 use loadgen::args::{Cli, Command, Options};
-use loadgen::{curve, plot, run, table};
+use loadgen::{curve, plot, run, saved, table};
 use std::net::TcpListener;
 use std::process::ExitCode;
 
@@ -57,8 +57,8 @@ fn free_port() -> Result<bool, String> {
 }
 
 fn print_table(files: &[String]) -> Result<bool, String> {
-    let first = table::read_runs(&files[0])?;
-    let second = files.get(1).map(|f| table::read_runs(f)).transpose()?;
+    let first = saved::read_runs(&files[0])?;
+    let second = files.get(1).map(|f| saved::read_runs(f)).transpose()?;
     print!("{}", table::render(&first, second.as_deref()));
     Ok(true)
 }

@@ -6,7 +6,7 @@
 //! median. The median of an even count is the lower middle run's number, so that, like the
 //! percentiles in [`crate::stats`], every number shown is one that was measured.
 
-use crate::table::Run;
+use crate::saved::Run;
 use std::collections::BTreeSet;
 
 /// The numbers whose spread is shown, under the key `<key>_range`.
@@ -93,7 +93,7 @@ fn short(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::parse_object;
+    use crate::saved::parse_object;
 
     fn run(line: &str) -> Run {
         parse_object(line).expect("a valid run")
