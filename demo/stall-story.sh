@@ -36,7 +36,17 @@ say "ours drops Sleepy."
 sleep 25
 say "Omar says his last lines."
 sleep 2
+# On a busy machine his last lines may still be on their way: wait while any room's count still
+# grows (at most 10 s more). A frozen room's count does not move, so it never holds this up.
+seen() { grep -c "^\[Omar\]" "$dir/sarah-$1.log" || true; }
+counts() { for room in "${rooms[@]}"; do seen "$room"; done | tr '\n' ' '; }
+before=$(counts)
+for _ in $(seq 10); do
+  sleep 1
+  now=$(counts)
+  [ "$now" = "$before" ] && break
+  before=$now
+done
 for room in "${rooms[@]}"; do
-  got=$(grep -c "^\[Omar\]" "$dir/sarah-$room.log" || true)
-  say "$room room: Sarah saw $got of Omar's 30 lines."
+  say "$room room: Sarah saw $(seen "$room") of Omar's 30 lines."
 done
