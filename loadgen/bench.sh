@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The benchmark runner behind `make bench`, `make bench-go` and `make bench-design`: each
-# scenario against each server, each run against a fresh server on a free port, so that one
-# scenario's backlog or teardown (10,000 leaves) never lands in the next one's numbers or peak RSS.
+# The runner behind `make bench-design`: each scenario against each server, each run against a
+# fresh server on a free port, so that one run's backlog or teardown (10,000 leaves) never lands in
+# the next one's numbers or peak RSS.
 #
 #   usage: loadgen/bench.sh OUT_DIR REPS "SCENARIOS" "SERVERS"
-#   e.g.   loadgen/bench.sh target/release/bench 5 "classroom burst" "go mirror ours"
+#   e.g.   loadgen/bench.sh target/release/bench-design 5 "classroom burst" "go mirror ours"
 #
 # The servers take turns within each scenario (go, mirror, ours, then the next scenario, then the
 # next repetition), so all of them see the same minutes of a shared machine. Each run appends one
 # JSON line to OUT_DIR/SERVER.jsonl and its latency curve to OUT_DIR/latencies.txt; each server's
 # output is kept in OUT_DIR/SERVER-SCENARIO-REP.log. The caller prints the tables.
+#
+# The scenarios are the four of `make bench` (the Makefile's recipe) that the language/design
+# comparison needs, with the same options; docs/performance.md describes them.
 #
 # Environment: BIN (our binaries and loadgen), GO_BIN (the Go original's), BENCH_SCALE (the scale
 # scenario's clients), BENCH_NOFILE (the open-file limit it needs), BENCH_TIMEOUT (loadgen's
@@ -27,16 +30,12 @@ ulimit -n "$BENCH_NOFILE" 2>/dev/null || echo "bench: cannot raise the open-file
 $BENCH_NOFILE (hard limit $(ulimit -Hn)); the scale scenario will report failures; \
 as root: ulimit -Hn $BENCH_NOFILE" >&2
 
-# The scenarios, described in docs/performance.md.
 scenario_options() {
   case $1 in
     classroom) echo --clients 50 --senders 50 --messages 100 --rate 20 ;;
-    classroom-lockstep) echo --clients 50 --senders 50 --messages 100 --rate 20 --lockstep ;;
     burst) echo --clients 100 --senders 10 --messages 2000 ;;
     scale) echo --clients "$BENCH_SCALE" --senders 1 --messages 100 --rate 10 ;;
     stall) echo --clients 50 --stalled 1 --senders 10 --messages 2000 --size 512 ;;
-    stall-8) echo --clients 50 --stalled 8 --senders 10 --messages 2000 --size 512 ;;
-    stall-200) echo --clients 2 --stalled 200 --senders 1 --messages 20000 --size 512 ;;
     *) echo "bench: no scenario named $1" >&2; exit 2 ;;
   esac
 }

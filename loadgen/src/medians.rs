@@ -4,7 +4,9 @@
 //!
 //! Why medians: the machine is shared, and one run slowed by a neighbour moves a mean but not a
 //! median. The median of an even count is the lower middle run's number, so that, like the
-//! percentiles in [`crate::stats`], every number shown is one that was measured.
+//! percentiles in [`crate::stats`], every number shown is one that was measured. Each column's
+//! median is taken on its own, so one row's numbers may come from different runs (a row's
+//! received and lost need not add up to its expected).
 
 use crate::saved::Run;
 use std::collections::BTreeSet;
