@@ -4,7 +4,7 @@ ADDR ?= 127.0.0.1:5000
 # `make client ARGS="--id Ahmed"`. `make server ARGS=--help` lists them.
 ARGS ?=
 
-.PHONY: server client test bench bench-go go-server go-client go-race step step-client exercise solutions demo demo-stall demo-stop
+.PHONY: server client test bench bench-go bench-design go-server go-client go-race step step-client exercise solutions demo demo-stall demo-stop
 
 # Build if needed (cargo shows progress), then run the binary itself rather than `cargo run`,
 # so a demo terminal shows the chat and not cargo's "Running" line. The binaries stay in
@@ -67,7 +67,8 @@ step-client:
 	@$(RELEASE)/step1-client -addr $(ADDR)
 
 # Live demos in tmux (demo/): `make demo` is a room of three with the server traced; `make
-# demo-stall` is the Go original and ours side by side, each with a client that stops reading.
+# demo-stall` is three rooms side by side, the Go original, its Rust mirror (steps/, step 1) and
+# ours, each with a client that stops reading.
 # Each runs in a tmux server of its own, so a user's own tmux sessions are never touched.
 demo:
 	@cargo build --release --bins
@@ -75,7 +76,7 @@ demo:
 
 demo-stall:
 	@$(GO_CHECK)
-	@cargo build --release --bins
+	@cargo build --release --workspace --bins
 	@$(GO_BUILD) -o $(GO_BIN)/go-server ./server
 	@GO_BIN=$(GO_BIN) demo/stall.sh
 
@@ -163,3 +164,33 @@ bench:
 bench-go:
 	@$(GO_CHECK)
 	@$(MAKE) --no-print-directory bench BENCH_GO=1
+
+# `make bench-design`: language against design (docs/performance.md). Three servers take turns
+# in one sitting: the Go original, its line-for-line Rust mirror (steps/, step 1) and ours. The
+# classroom and burst scenarios $(DESIGN_REPS) times each, scale and stall $(DESIGN_REPS_LONG)
+# times (a frozen server is waited for up to the timeout); then three tables of medians with
+# their spread: mirror / Go (the language), ours / mirror (the design), Go / ours (the headline),
+# and the latency curves drawn into $(DESIGN_PICTURE). About 20 minutes on 2 cores.
+DESIGN_DIR = $(BENCH_BIN)/bench-design
+# The runner's settings: where the binaries are, and the scale scenario's size.
+DESIGN_ENV = BIN=$(BENCH_BIN) GO_BIN=$(GO_BIN) BENCH_SCALE=$(BENCH_SCALE) BENCH_NOFILE=$(BENCH_NOFILE)
+DESIGN_REPS ?= 5
+DESIGN_REPS_LONG ?= 3
+DESIGN_PICTURE ?= docs/latency.svg
+
+bench-design:
+	@$(GO_CHECK)
+	cargo build --release --workspace --bins
+	@$(GO_BUILD) -o $(GO_BIN)/go-server ./server
+	@rm -rf $(DESIGN_DIR)
+	@$(DESIGN_ENV) loadgen/bench.sh $(DESIGN_DIR) $(DESIGN_REPS) "classroom burst" "go mirror ours"
+	@$(DESIGN_ENV) BENCH_TIMEOUT=20 loadgen/bench.sh $(DESIGN_DIR) $(DESIGN_REPS_LONG) stall "go mirror ours"
+	@$(DESIGN_ENV) loadgen/bench.sh $(DESIGN_DIR) $(DESIGN_REPS_LONG) scale "go mirror ours"
+	@cd $(DESIGN_DIR) && { echo "== the language: one design in Go and in Rust (ratio mirror / Go)" \
+	  && $(abspath $(BENCH_BIN))/loadgen --table go.jsonl mirror.jsonl \
+	  && echo "== the design: two designs in Rust (ratio ours / mirror)" \
+	  && $(abspath $(BENCH_BIN))/loadgen --table mirror.jsonl ours.jsonl \
+	  && echo "== the headline: ours and the Go original (ratio Go / ours)" \
+	  && $(abspath $(BENCH_BIN))/loadgen --table ours.jsonl go.jsonl; } | tee tables.txt
+	@grep -P '^(classroom|burst)\t' $(DESIGN_DIR)/latencies.txt > $(DESIGN_DIR)/picture.txt
+	$(BENCH_BIN)/loadgen --plot $(DESIGN_DIR)/picture.txt $(DESIGN_PICTURE)

@@ -57,9 +57,11 @@ fn the_room_demo_starts_three_joined_clients_beside_a_traced_server() {
     );
 }
 
-/// `make demo-stall`: both rooms are up, Sarah has joined each, and the story has begun.
+/// `make demo-stall`: three rooms side by side, each column a server above Sarah's view of its
+/// room, the story across the bottom; the story ends with Sarah's counts, and the Go original and
+/// its Rust mirror freeze (Omar's 30 lines do not all get through) while ours delivers them all.
 #[test]
-fn the_stall_demo_starts_both_rooms_and_the_story() {
+fn the_stall_demo_lays_out_three_rooms_and_only_ours_carries_on() {
     let Some(go) = go_original::go_original() else {
         return;
     };
@@ -67,9 +69,78 @@ fn the_stall_demo_starts_both_rooms_and_the_story() {
     let Some(tmux) = Tmux::start("stall", &[("GO_BIN", go_dir)]) else {
         return;
     };
-    tmux.wait_for_pane_with("Sarah in the go room");
-    tmux.wait_for_pane_with("Sarah in the ours room");
-    tmux.wait_for_pane_with("Omar joins both rooms");
+    let panes = tmux.panes();
+    let rooms = ["go", "mirror", "ours"];
+    let servers = ["Go original", "Rust mirror", "ours"].map(|title| pane(&panes, title));
+    let sarahs = rooms.map(|room| pane(&panes, &format!("Sarah in the {room} room")));
+    let story = pane(&panes, "what is happening");
+    for column in 0..3 {
+        let (server, sarah) = (&servers[column], &sarahs[column]);
+        assert_eq!(
+            server.left, sarah.left,
+            "Sarah below her server:\n{panes:#?}"
+        );
+        assert!(
+            server.top < sarah.top,
+            "the server above Sarah:\n{panes:#?}"
+        );
+        assert!(
+            sarah.top < story.top,
+            "the story at the bottom:\n{panes:#?}"
+        );
+        if column > 0 {
+            assert!(
+                servers[column - 1].left < server.left,
+                "Go, mirror, ours from left to right:\n{panes:#?}"
+            );
+        }
+    }
+    assert_eq!(
+        (story.left, story.width),
+        (0, tmux.window_width()),
+        "the story spans the window:\n{panes:#?}"
+    );
+
+    let screen = tmux.wait_for_pane_with_within("ours room: Sarah saw", STORY_TIMEOUT);
+    let counts = rooms.map(|room| omar_lines_seen(&screen, room));
+    assert!(counts[0] < 30, "the Go room freezes:\n{screen}");
+    assert!(counts[1] < 30, "the mirror freezes like Go:\n{screen}");
+    assert_eq!(counts[2], 30, "ours carries on:\n{screen}");
+}
+
+/// How long the stall story takes to tell, with room for a busy machine: it counts after 32 s.
+const STORY_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// One pane's title and place on the screen, as `tmux list-panes` reports them.
+#[derive(Debug, Clone)]
+struct Pane {
+    title: String,
+    left: u32,
+    top: u32,
+    width: u32,
+}
+
+/// The one pane whose title starts with `title`.
+fn pane(panes: &[Pane], title: &str) -> Pane {
+    let matching: Vec<&Pane> = panes
+        .iter()
+        .filter(|p| p.title.starts_with(title))
+        .collect();
+    assert_eq!(matching.len(), 1, "one pane titled {title:?}:\n{panes:#?}");
+    matching[0].clone()
+}
+
+/// The story's last lines say `go room: Sarah saw 6 of Omar's 30 lines.`; the 6 for `room`.
+fn omar_lines_seen(screen: &str, room: &str) -> u32 {
+    let prefix = format!("{room} room: Sarah saw ");
+    let line = screen
+        .lines()
+        .find_map(|line| line.split_once(&prefix).map(|(_, rest)| rest))
+        .unwrap_or_else(|| panic!("the story counts the {room} room:\n{screen}"));
+    let count = line.split(' ').next().unwrap_or_default();
+    count
+        .parse()
+        .unwrap_or_else(|_| panic!("a count in {line:?}"))
 }
 
 /// `make demo` on a laptop or projector, 100x30: laid out for that size, the trace pane shows
@@ -234,8 +305,39 @@ impl Tmux {
         all
     }
 
+    /// Every pane's title and place.
+    fn panes(&self) -> Vec<Pane> {
+        let format = "#{pane_left}\t#{pane_top}\t#{pane_width}\t#{pane_title}";
+        self.run(&["list-panes", "-F", format])
+            .lines()
+            .map(|line| {
+                let fields: Vec<&str> = line.splitn(4, '\t').collect();
+                let number = |i: usize| fields[i].parse().expect("tmux prints whole numbers");
+                Pane {
+                    left: number(0),
+                    top: number(1),
+                    width: number(2),
+                    title: fields[3].to_string(),
+                }
+            })
+            .collect()
+    }
+
+    fn window_width(&self) -> u32 {
+        let width = self.run(&["display", "-p", "#{window_width}"]);
+        width
+            .trim()
+            .parse()
+            .expect("tmux prints the window's width")
+    }
+
     /// Polls the panes until one of them shows `wanted`, and returns that pane, title first.
     fn wait_for_pane_with(&self, wanted: &str) -> String {
+        self.wait_for_pane_with_within(wanted, SCREEN_TIMEOUT)
+    }
+
+    /// [`Tmux::wait_for_pane_with`], for at most `timeout`.
+    fn wait_for_pane_with_within(&self, wanted: &str, timeout: Duration) -> String {
         let started = Instant::now();
         loop {
             let screens = self.screens();
@@ -243,7 +345,7 @@ impl Tmux {
                 return pane.to_string();
             }
             assert!(
-                started.elapsed() < SCREEN_TIMEOUT,
+                started.elapsed() < timeout,
                 "no pane shows {wanted:?}:\n{screens}"
             );
             // A pause between looks at the screen: there is no line to wait on, only pixels.

@@ -19,7 +19,8 @@ use std::time::Duration;
              then has S of them send M messages each, and reports delivery counts, throughput and \
              latency.",
     override_usage = "loadgen --addr HOST:PORT --clients N --senders S --messages M [OPTIONS]\n       \
-                      loadgen --table RESULTS.jsonl [OTHER.jsonl]\n       loadgen --free-port"
+                      loadgen --table RESULTS.jsonl [OTHER.jsonl]\n       \
+                      loadgen --plot CURVES.txt PICTURE.svg\n       loadgen --free-port"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -35,6 +36,17 @@ pub struct Cli {
                 each scenario's two rows and their ratio (second / first)"
     )]
     table: Option<Vec<String>>,
+
+    /// Used by `make bench-design` to draw the latency picture in docs/performance.md.
+    #[arg(
+        long,
+        value_names = ["CURVES", "SVG"],
+        num_args = 2,
+        exclusive = true,
+        help = "draw the latency curves saved by --latencies as an SVG picture: one panel per \
+                scenario, one colour per server, one line per run"
+    )]
+    plot: Option<Vec<String>>,
 
     /// Used by `make bench` to give each scenario a fresh server.
     #[arg(
@@ -128,6 +140,13 @@ pub struct Options {
     pub server_name: String,
     #[arg(long, help = "print one JSON object instead of a table")]
     pub json: bool,
+    /// Where the run's latency curve goes, for `--plot`: one line appended per run.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help = "append the run's latency distribution (1,000 points) to FILE, for --plot"
+    )]
+    pub latencies: Option<String>,
 }
 
 /// What the command line asked for.
@@ -135,6 +154,11 @@ pub struct Options {
 pub enum Command {
     Run(Options),
     Table(Vec<String>),
+    /// Draw the curves in the first file as an SVG picture at the second.
+    Plot {
+        curves: String,
+        svg: String,
+    },
     FreePort,
 }
 
@@ -145,13 +169,17 @@ impl Cli {
         if let Some(files) = self.table {
             return Ok(Command::Table(files));
         }
+        if let Some([curves, svg]) = self.plot.as_deref() {
+            let (curves, svg) = (curves.clone(), svg.clone());
+            return Ok(Command::Plot { curves, svg });
+        }
         if self.free_port {
             return Ok(Command::FreePort);
         }
-        // clap requires every scenario option when neither --table nor --free-port is given.
+        // clap requires every scenario option when no helper command is given.
         let options = self
             .run
-            .expect("clap requires a scenario without --table or --free-port");
+            .expect("clap requires a scenario without a helper command");
         if options.senders > options.clients {
             return Err(format!(
                 "--senders {} is more than --clients {}: senders are some of the clients",
@@ -209,7 +237,7 @@ mod tests {
         let Ok(Command::Run(o)) = parse(
             "--addr 127.0.0.1:5000 --clients 50 --senders 10 --messages 2000 --rate 20 \
              --stalled 1 --size 512 --timeout 2.5 --no-prompt --server-pid 42 --label stall \
-             --server-name go --json --lockstep --pause 0.3",
+             --server-name go --json --lockstep --pause 0.3 --latencies curves.txt",
         ) else {
             panic!("a full scenario must parse");
         };
@@ -220,6 +248,7 @@ mod tests {
         assert!(!o.prompt && o.json && o.lockstep);
         assert_eq!(o.server_pid, Some(42));
         assert_eq!((o.label.as_str(), o.server_name.as_str()), ("stall", "go"));
+        assert_eq!(o.latencies.as_deref(), Some("curves.txt"));
     }
 
     #[test]
@@ -270,5 +299,13 @@ mod tests {
         assert!(parse("--table").is_err());
         assert!(parse("--table a b c").is_err());
         assert!(parse("--free-port --addr 127.0.0.1:1").is_err());
+        assert_eq!(
+            parse("--plot curves.txt picture.svg"),
+            Ok(Command::Plot {
+                curves: "curves.txt".into(),
+                svg: "picture.svg".into()
+            })
+        );
+        assert!(parse("--plot curves.txt").is_err());
     }
 }

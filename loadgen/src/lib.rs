@@ -22,16 +22,24 @@
 //! - [`tracker`]: the coordinator's running totals.
 //! - [`probe`]: the server's RSS, threads and open files, from `/proc`.
 //! - [`stats`]: percentiles and rates. [`report`]: one run's results as a table or JSON.
+//! - [`saved`]: the runs and curves loadgen saved, read back.
 //! - [`table`]: several saved runs, ours and the Go original's, as one table with ratios.
+//!   [`medians`]: a scenario run several times, as one row of medians and its spread.
+//! - [`curve`]: a run's latency distribution, saved with `--latencies`. [`plot`]: curves drawn
+//!   as an SVG picture (`--plot`), with `plotters`.
 
 pub mod args;
 pub mod client;
 pub mod clock;
+pub mod curve;
 pub mod inbox;
+pub mod medians;
 pub mod payload;
+pub mod plot;
 pub mod probe;
 pub mod report;
 pub mod run;
+pub mod saved;
 pub mod sender;
 pub mod signals;
 pub mod stats;

@@ -3,7 +3,7 @@
 
 use clap::Parser;
 use loadgen::args::{Cli, Command, Options};
-use loadgen::{run, table};
+use loadgen::{curve, plot, run, saved, table};
 use std::net::TcpListener;
 use std::process::ExitCode;
 
@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     let outcome = match command {
         Command::FreePort => free_port(),
         Command::Table(files) => print_table(&files),
+        Command::Plot { curves, svg } => draw_picture(&curves, &svg),
         Command::Run(options) => run_scenario(&options),
     };
     match outcome {
@@ -40,6 +41,9 @@ fn run_scenario(options: &Options) -> Result<bool, String> {
         report.to_table()
     };
     println!("{}", text.trim_end());
+    if let (Some(path), Some(curve)) = (&options.latencies, &report.curve) {
+        curve::append(path, curve)?;
+    }
     Ok(report.status == "ok" && report.lost == 0)
 }
 
@@ -53,8 +57,13 @@ fn free_port() -> Result<bool, String> {
 }
 
 fn print_table(files: &[String]) -> Result<bool, String> {
-    let first = table::read_runs(&files[0])?;
-    let second = files.get(1).map(|f| table::read_runs(f)).transpose()?;
+    let first = saved::read_runs(&files[0])?;
+    let second = files.get(1).map(|f| saved::read_runs(f)).transpose()?;
     print!("{}", table::render(&first, second.as_deref()));
+    Ok(true)
+}
+
+fn draw_picture(curves: &str, svg: &str) -> Result<bool, String> {
+    plot::draw(&curve::read_curves(curves)?, svg)?;
     Ok(true)
 }

@@ -5,6 +5,7 @@
 //! what a benchmark records and what it shows cannot drift apart.
 
 use crate::args::Options;
+use crate::curve::Curve;
 use crate::stats::Latency;
 use std::fmt::Write;
 use std::time::Duration;
@@ -33,6 +34,8 @@ pub struct Report {
     /// The most `left the chat` notices one client saw: stalled clients the server dropped.
     pub dropped: u64,
     pub server: Option<ServerUse>,
+    /// The latency distribution, for `--latencies`; `None` when nothing was delivered.
+    pub curve: Option<Curve>,
 }
 
 /// What the server process used, when loadgen was given its PID.

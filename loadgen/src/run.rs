@@ -17,6 +17,7 @@
 use crate::args::Options;
 use crate::client::{self, ClientPlan};
 use crate::clock::Clock;
+use crate::curve::Curve;
 use crate::inbox::{Inbox, Names};
 use crate::probe::{self, Probe};
 use crate::report::{Report, ServerUse};
@@ -173,6 +174,11 @@ fn measure(
         window,
         deliveries_per_s: stats::per_second(tracker.received, window),
         latency: stats::summarize(tracker.latencies.clone()),
+        curve: Curve::from_nanos(
+            &options.label,
+            &options.server_name,
+            tracker.latencies.clone(),
+        ),
         dropped: tracker.most_left,
         server: None,
     }

@@ -1,18 +1,13 @@
-//! The benchmark table: runs saved with `--json` (one object per line) shown side by side, and,
-//! given a second file, each scenario's rows from both files with their ratio.
+//! The benchmark table: runs saved with `--json` (one object per line, read back by
+//! [`crate::saved`]) shown side by side, and, given a second file, each scenario's rows from both
+//! files with their ratio.
 //!
 //! This is how `make bench-go` puts our server and the Go original in one table: each server's
-//! runs go to their own file, and this module reads them back. It parses only what
-//! [`Report::to_json`](crate::report::Report::to_json) writes: one flat object of
-//! strings, numbers and `null`.
+//! runs go to their own file, and this module shows them together.
 
-use std::collections::BTreeMap;
+use crate::medians::medians;
+use crate::saved::Run;
 use std::fmt::Write;
-use std::iter::Peekable;
-use std::str::Chars;
-
-/// One saved run: JSON key to value, strings unquoted, `null` as absent.
-pub type Run = BTreeMap<String, String>;
 
 /// A column: its header, the JSON key, and whether a ratio of two servers means anything.
 const COLUMNS: &[(&str, &str, bool)] = &[
@@ -37,45 +32,59 @@ const COLUMNS: &[(&str, &str, bool)] = &[
     ("status", "status", false),
 ];
 
-/// Reads a file of saved runs, skipping blank lines; an error names the line that is not a run.
-pub fn read_runs(path: &str) -> Result<Vec<Run>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("reading {path}: {e}"))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(n, line)| {
-            parse_object(line).ok_or_else(|| format!("{path}:{}: not a loadgen --json line", n + 1))
-        })
-        .collect()
-}
+/// Columns shown when a scenario ran more than once: how often, and how far the runs spread.
+const SPREAD_COLUMNS: &[(&str, &str, bool)] = &[
+    ("runs", "runs", false),
+    ("deliv/s range", "deliveries_per_s_range", false),
+    ("p99 range", "p99_ms_range", false),
+];
 
-/// The table for one file's runs, or two files' runs paired by scenario with a ratio row.
+/// The table for one file's runs, or two files' runs paired by scenario with a ratio row. A
+/// scenario run several times is one row of medians ([`medians`]), with its spread.
 pub fn render(first: &[Run], second: Option<&[Run]>) -> String {
-    let mut rows: Vec<Vec<String>> = vec![COLUMNS.iter().map(|c| c.0.to_string()).collect()];
-    for run in first {
-        rows.push(cells(run));
+    let first = medians(first);
+    let second = second.map(medians);
+    let repeated = first
+        .iter()
+        .chain(second.iter().flatten())
+        .any(|run| run.get("runs").is_some_and(|n| n != "1"));
+    let columns: Vec<(&str, &str, bool)> = match repeated {
+        // Status last: it is the one column that can be long.
+        true => COLUMNS[..COLUMNS.len() - 1]
+            .iter()
+            .chain(SPREAD_COLUMNS)
+            .chain(&COLUMNS[COLUMNS.len() - 1..])
+            .copied()
+            .collect(),
+        false => COLUMNS.to_vec(),
+    };
+    let mut rows: Vec<Vec<String>> = vec![columns.iter().map(|c| c.0.to_string()).collect()];
+    for run in &first {
+        rows.push(cells(&columns, run));
         let label = run.get("label");
-        let Some(other) = second.and_then(|runs| runs.iter().find(|r| r.get("label") == label))
+        let Some(other) = second
+            .as_ref()
+            .and_then(|runs| runs.iter().find(|r| r.get("label") == label))
         else {
             continue;
         };
-        rows.push(cells(other));
-        rows.push(ratio_cells(run, other));
+        rows.push(cells(&columns, other));
+        rows.push(ratio_cells(&columns, run, other));
     }
     align(&rows)
 }
 
-fn cells(run: &Run) -> Vec<String> {
-    COLUMNS
+fn cells(columns: &[(&str, &str, bool)], run: &Run) -> Vec<String> {
+    columns
         .iter()
         .map(|(_, key, _)| run.get(*key).map_or("-".into(), |v| tidy(v)))
         .collect()
 }
 
 /// `second / first` for each column where a ratio means something.
-fn ratio_cells(first: &Run, second: &Run) -> Vec<String> {
+fn ratio_cells(columns: &[(&str, &str, bool)], first: &Run, second: &Run) -> Vec<String> {
     let number = |run: &Run, key: &str| run.get(key).and_then(|v| v.parse::<f64>().ok());
-    COLUMNS
+    columns
         .iter()
         .enumerate()
         .map(|(i, (_, key, ratio))| match (i, ratio) {
@@ -101,7 +110,7 @@ fn tidy(value: &str) -> String {
 }
 
 fn align(rows: &[Vec<String>]) -> String {
-    let widths: Vec<usize> = (0..COLUMNS.len())
+    let widths: Vec<usize> = (0..rows[0].len())
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
@@ -116,110 +125,10 @@ fn align(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Parses one flat JSON object: string keys; string, number, `true`/`false` or `null` values.
-pub fn parse_object(line: &str) -> Option<Run> {
-    let mut chars = line.trim().chars().peekable();
-    let mut run = Run::new();
-    expect(&mut chars, '{')?;
-    if skip_space(&mut chars) == Some('}') {
-        return Some(run);
-    }
-    loop {
-        skip_space(&mut chars);
-        let key = string(&mut chars)?;
-        skip_space(&mut chars);
-        expect(&mut chars, ':')?;
-        if let Some(value) = value(&mut chars)? {
-            run.insert(key, value);
-        }
-        match skip_space(&mut chars)? {
-            ',' => chars.next(),
-            '}' => return Some(run),
-            _ => return None,
-        };
-    }
-}
-
-fn skip_space(chars: &mut Peekable<Chars>) -> Option<char> {
-    while chars.next_if(|c| c.is_whitespace()).is_some() {}
-    chars.peek().copied()
-}
-
-fn expect(chars: &mut Peekable<Chars>, wanted: char) -> Option<()> {
-    chars.next_if_eq(&wanted).map(drop)
-}
-
-/// A value: `Some(None)` for `null`, `None` for bad syntax.
-fn value(chars: &mut Peekable<Chars>) -> Option<Option<String>> {
-    if skip_space(chars)? == '"' {
-        return string(chars).map(Some);
-    }
-    let mut raw = String::new();
-    while let Some(c) = chars.next_if(|c| *c != ',' && *c != '}') {
-        raw.push(c);
-    }
-    let raw = raw.trim();
-    match raw {
-        "" => None,
-        "null" => Some(None),
-        _ => Some(Some(raw.to_string())),
-    }
-}
-
-fn string(chars: &mut Peekable<Chars>) -> Option<String> {
-    expect(chars, '"')?;
-    let mut out = String::new();
-    loop {
-        match chars.next()? {
-            '"' => return Some(out),
-            '\\' => out.push(escape(chars)?),
-            c => out.push(c),
-        }
-    }
-}
-
-fn escape(chars: &mut Peekable<Chars>) -> Option<char> {
-    Some(match chars.next()? {
-        'n' => '\n',
-        't' => '\t',
-        'r' => '\r',
-        'u' => {
-            let hex: String = chars.by_ref().take(4).collect();
-            char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
-        }
-        c => c,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::args::Options;
-    use crate::report::Report;
-
-    #[test]
-    fn reads_back_what_a_report_writes() {
-        let report = Report {
-            scenario: Options {
-                label: "burst".into(),
-                server_name: "ours".into(),
-                clients: 100,
-                ..Options::default()
-            },
-            first_failure: Some("a \"quoted\"\nline".into()),
-            deliveries_per_s: 1500.25,
-            ..Report::default()
-        };
-        let run = parse_object(&report.to_json()).expect("our own JSON parses");
-        assert_eq!(run["label"], "burst");
-        assert_eq!(run["first_failure"], "a \"quoted\"\nline");
-        assert_eq!(run["clients"], "100");
-        assert_eq!(run["deliveries_per_s"], "1500.25");
-        assert!(!run.contains_key("p99_ms"), "null is absent");
-        assert_eq!(parse_object("{}"), Some(Run::new()));
-        assert_eq!(parse_object("{\"a\":}"), None);
-        assert_eq!(parse_object("not json"), None);
-    }
+    use crate::saved::parse_object;
 
     #[test]
     fn pairs_two_servers_with_a_ratio() {
