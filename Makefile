@@ -120,7 +120,7 @@ BENCH_NOFILE = 20000
 # purpose. loadgen connects from 127.0.0.1, which `--max-per-address` exempts by default.
 BENCH_SCALE ?= 10000
 
-BENCH_SCENARIOS = classroom classroom-lockstep burst scale stall stall-8 stall-200
+BENCH_SCENARIOS = classroom classroom-lockstep burst scale stall stall-8 stall-200 pause pause-lan paste-lan
 
 bench:
 	@if [ -n "$(SCENARIO)" ] && ! echo " $(BENCH_SCENARIOS) " | grep -q " $(SCENARIO) "; then \
