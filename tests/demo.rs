@@ -226,6 +226,7 @@ fn stopping_the_demo_from_another_terminal_exits_0_and_leaves_nothing() {
             break PathBuf::from(dir);
         }
         assert!(started.elapsed() < SCREEN_TIMEOUT, "no DEMO_DIR in tmux");
+        // A pause between polls: tmux's environment offers no line to wait on.
         std::thread::sleep(Duration::from_millis(100));
     };
     let socket_path = PathBuf::from(
