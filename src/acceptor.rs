@@ -86,8 +86,10 @@ pub fn run(
             }
         }
     }
-    // NOTE: ignoring errors: the broadcaster is gone only if it panicked; there is nobody to tell.
-    let _ = events.send(Event::Shutdown);
+    // Only a wake-up for a broadcaster asleep on an empty channel: a full one means it is awake
+    // and sees the stop signal by itself, so the stop never waits for room in the channel.
+    // NOTE: ignoring errors: a full channel needs no wake-up; a gone broadcaster, nobody to tell.
+    let _ = events.try_send(Event::Shutdown);
     // Dropping `events` here is what lets the broadcaster finish once the client threads are gone.
 }
 

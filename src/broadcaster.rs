@@ -7,29 +7,37 @@
 //! socket. That single rule gives every client the same events in the same order and makes
 //! interleaved bytes on one socket impossible.
 //!
-//! Three differences from the original, all measured in docs/performance.md:
+//! A line's way through it: [`Event::Said`] arrives; the line is appended to the send queue of
+//! every member but its author ([`crate::send_queue`], owned by this thread, so no lock); once the
+//! batch is applied, every queue is sent without waiting. The room's lock is taken only for what
+//! the threads share: announcing a join, removing a member, listing the users.
+//!
+//! The differences from the original, all measured in docs/performance.md:
 //! - **Batching**: after a blocking `recv`, whatever else is already waiting is drained too (up to
 //!   [`MAX_BATCH`]), and each client gets all its lines of the batch in one `send`.
-//! - **It never waits on a socket**: each member's lines go into its own send queue
-//!   ([`crate::send_queue`]) and every `send` is non-blocking. What a socket does not take waits
-//!   in order and is retried on the next event, or after [`RETRY_TICK`] when the room is quiet.
-//!   A member that stops reading, or cannot keep up with the room, is dropped by the rules of
-//!   [`crate::drop_rules`], which look at its progress; the others never wait for it. The Go
+//! - **It never waits on a socket**: every `send` is non-blocking; what a socket does not take
+//!   waits in order and is retried on the next event, or after [`RETRY_TICK`] when the room is
+//!   quiet. A member that stops reading, or cannot keep up with the room, is dropped by the rules
+//!   of [`crate::drop_rules`], which look at its progress; the others never wait for it. The Go
 //!   original blocks in `fmt.Fprintln`, and one client that stops reading freezes everyone.
-//! - **It pushes back when the room owes too much**: while the bytes waiting in all send queues
-//!   pass `--room-budget`, it stops taking events from the channel and only retries the sockets
-//!   (`over_budget`). The channel is bounded, so the client threads' sends wait, they stop
-//!   reading their sockets, and TCP slows the senders: a burst larger than the readers can take
-//!   slows whoever sends it, and drops no reader. Memory stays bounded however many members are
-//!   stalled, and each stalled one still leaves by the drop rules.
+//! - **Its memory is bounded** by `--room-budget` ([`crate::budget`]): over it, the broadcaster
+//!   takes no events for a moment (the channel fills, the client threads wait, TCP slows the
+//!   senders), and if that does not bring the room under its budget within the grace, the members
+//!   holding the most are shed.
+//! - **A stop cannot be held**: the broadcaster looks at the stop signal on every pass, so the
+//!   notice never waits behind a full channel, and it gives the notice a bounded time
+//!   ([`STOP_GRACE`]).
 //! - **It never prints**: log lines go to the [`crate::logger`] thread without waiting, so a
 //!   paused terminal or a closed pipe cannot stop the room either.
 
+use crate::budget::{Budget, Verdict};
 use crate::drop_rules::{Failure, Limits};
+use crate::farewell::Farewells;
 use crate::logger::Log;
 use crate::protocol;
-use crate::room::{Delivery, Member, MemberId, Room, SharedRoom};
-use crate::send_queue::{SendQueue, SendQueues};
+use crate::room::{MemberId, SharedRoom};
+use crate::send_queue::SendQueues;
+use crate::stop_signal::StopSignal;
 use crate::trace::{self, Trace};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use std::net::Shutdown;
@@ -50,7 +58,8 @@ pub enum Event {
     UsersAsked(MemberId),
     /// The member's connection ended (`/quit`, end of stream or a read error).
     Left(MemberId),
-    /// The server is stopping: tell everyone, close every connection.
+    /// The server is stopping. Only a wake-up: the broadcaster acts on the stop signal itself,
+    /// which cannot wait behind a full channel.
     Shutdown,
 }
 
@@ -73,19 +82,15 @@ impl Event {
 /// not the server's memory. (Go's `make(chan Message)` is unbuffered, so the original pushes back
 /// too, on every send.) At most this many lines of at most `--max-line` bytes wait here: 4 MiB
 /// with the defaults. An unbounded channel would grow without limit whenever the broadcaster falls
-/// behind, say while it waits out a stalled client's write timeout.
+/// behind.
 pub const CHANNEL_CAPACITY: usize = 1024;
 
 /// The most events turned into one round of writes. Large enough that a busy room needs few
 /// writes per client; small enough that the first event of a batch is not held back long while
-/// the lines of hundreds of others are queued behind it.
+/// the lines of hundreds of others are queued behind it. A batch also ends when the queues reach
+/// `--room-budget`, which bounds a join storm's memory (in a room of 10,000, one join costs about
+/// 500 KB: its notice to everyone, and the newcomer's user list).
 pub const MAX_BATCH: usize = 256;
-
-/// A batch also ends once its lines, summed over every recipient, reach this many bytes. In a room
-/// of 10,000, one join costs about 500 KB (its notice to everyone, and the newcomer's user list),
-/// so 256 joins at once would hold over 100 MB of outboxes; this bound keeps a join storm's memory
-/// flat while a chatty room of a few hundred still gets full batches.
-pub const MAX_BATCH_BYTES: usize = 32 * 1024 * 1024;
 
 /// How long the broadcaster sleeps on the channel while some member has bytes waiting, before it
 /// tries their sockets again. A member with bytes waiting has a full socket buffer, tens of
@@ -94,219 +99,251 @@ pub const MAX_BATCH_BYTES: usize = 32 * 1024 * 1024;
 /// waits, the broadcaster sleeps on the channel as long as it is quiet.
 pub const RETRY_TICK: Duration = Duration::from_millis(5);
 
-/// Runs until every sender of `events` is gone (the acceptor and every client thread), which is
-/// how the server's shutdown ends this thread.
-pub fn run(events: Receiver<Event>, room: SharedRoom, limits: Limits, log: Log, trace: Trace) {
-    let mut queues = SendQueues::default();
-    loop {
-        let next = if over_budget(&queues, &limits) {
-            // Backpressure: the channel fills up and the client threads wait (see the module doc).
+/// How long a stop gives its notice to reach everyone. Halfway through, a member still behind is
+/// owed only the notice; at the end, whoever has not taken it is named in the log and closed.
+/// One second: the whole stop, logger included, stays within the two seconds a service manager
+/// or a person pressing Ctrl-C will wait.
+pub const STOP_GRACE: Duration = Duration::from_secs(1);
+
+/// The broadcaster's own state: nothing here is shared, so nothing here needs a lock.
+struct Broadcaster {
+    room: SharedRoom,
+    /// What each announced member is owed.
+    queues: SendQueues,
+    /// The last bytes of members who are leaving.
+    farewells: Farewells,
+    budget: Budget,
+    limits: Limits,
+    log: Log,
+    trace: Trace,
+}
+
+/// Runs until the server stops: then tells everyone, closes every connection, and drains the
+/// channel until every sender of `events` is gone (the acceptor and every client thread), so no
+/// client thread waits on a full channel.
+pub fn run(
+    events: Receiver<Event>,
+    room: SharedRoom,
+    limits: Limits,
+    log: Log,
+    trace: Trace,
+    stop: Arc<StopSignal>,
+) {
+    let mut broadcaster = Broadcaster {
+        room,
+        queues: SendQueues::default(),
+        farewells: Farewells::default(),
+        budget: Budget::new(limits.room_budget),
+        limits,
+        log,
+        trace,
+    };
+    while !stop.is_raised() {
+        let next = if broadcaster.pushes_back() {
+            // Backpressure: the channel fills up and the client threads wait (see crate::budget).
             thread::sleep(RETRY_TICK);
             Err(RecvTimeoutError::Timeout)
-        } else if queues.any_waiting() {
+        } else if broadcaster.has_bytes_waiting() {
             events.recv_timeout(RETRY_TICK)
         } else {
             events.recv().map_err(|_| RecvTimeoutError::Disconnected)
         };
-        // The backlogs are traced after a batch, not on every retry tick while bytes wait.
-        let batch = next.is_ok();
         match next {
-            Ok(first) => {
-                let round = apply_batch(&room, first, &events, &mut queues, &limits);
-                round.log.into_iter().for_each(|line| log.line(line));
-                trace.step(|| describe_batch(round.events, &round.deliveries));
-                queues.push(round.deliveries);
-                say_goodbye(round.leavers, &mut queues, &limits);
-                if round.shutting_down {
-                    shut_down(&room, &mut queues, &limits);
-                    break;
-                }
-            }
-            Err(RecvTimeoutError::Timeout) => {}
+            Ok(first) => broadcaster.apply_batch(first, &events),
+            Err(RecvTimeoutError::Timeout) => broadcaster.send(),
             Err(RecvTimeoutError::Disconnected) => break,
         }
-        let failed = queues.flush(&limits);
-        drop_failed_members(&room, failed, &mut queues, &limits, &log);
-        if batch {
-            trace_backlogs(&trace, &room, &queues);
-        }
     }
-    // Keep draining until the last sender is gone, so no client thread waits on a full channel.
+    broadcaster.shut_down();
     for _event in events.iter() {}
 }
 
-/// True while the bytes waiting in all send queues have reached `--room-budget`: then the
-/// broadcaster takes no new events until sockets have taken some. Members that read free the
-/// budget as they read, and the room moves at their pace meanwhile, as TCP would; members that
-/// take nothing are dropped within `--write-timeout`, and those that stay far behind within
-/// `--soft-timeout`, which frees it too.
-/// NOTE: a `Shutdown` waits in the channel meanwhile, like every other event.
-fn over_budget(queues: &SendQueues, limits: &Limits) -> bool {
-    queues.queued_bytes() >= limits.room_budget
-}
-
-/// Shutdown's order: everyone has been sent `** Server is shutting down **`; give their sockets
-/// up to one write timeout to take it (the room is over, so waiting here holds nobody up), then
-/// close every connection so that each client thread's blocking read returns and the thread ends.
-fn shut_down(room: &SharedRoom, queues: &mut SendQueues, limits: &Limits) {
-    let deadline = Instant::now() + limits.write_timeout;
-    loop {
-        // NOTE: ignoring failures: every connection is closed below anyway.
-        let _ = queues.flush(limits);
-        if !queues.any_waiting() || Instant::now() >= deadline {
-            break;
+impl Broadcaster {
+    /// Holds the room against its budget ([`crate::budget`]): true while it pushes back; sheds the
+    /// biggest holders once the grace is over.
+    fn pushes_back(&mut self) -> bool {
+        let queues = &self.queues;
+        let verdict = self
+            .budget
+            .judge(queues.queued_bytes(), || queues.backlogs(), Instant::now());
+        match verdict {
+            Verdict::Under => false,
+            Verdict::PushBack => true,
+            Verdict::Shed(holders) => {
+                for (member, bytes) in holders {
+                    self.remove(member, Some(Failure::Shed(bytes)));
+                }
+                self.send();
+                false
+            }
         }
-        thread::sleep(RETRY_TICK);
     }
-    room.lock().admission.close_all();
-}
 
-/// What one batch of events asks the broadcaster to do once the lock is released.
-#[derive(Default)]
-struct Round {
-    deliveries: Vec<Delivery>,
-    /// Members who left in this batch, with the lines they are still owed.
-    leavers: Vec<(MemberId, Member)>,
-    /// Server log lines, printed after the lock is released.
-    log: Vec<String>,
-    shutting_down: bool,
-    /// How many events the batch applied, for `--trace`.
-    events: usize,
-}
+    fn has_bytes_waiting(&self) -> bool {
+        self.queues.any_waiting() || !self.farewells.is_empty()
+    }
 
-/// Applies `first` and whatever else is already waiting, up to [`MAX_BATCH`] events, or
-/// [`MAX_BATCH_BYTES`] queued, or until the batch would take the room past `--room-budget`, under
-/// one lock, and takes the bytes each member is owed. The buffers emptied since the last batch go
-/// back to the room for the new outboxes.
-fn apply_batch(
-    room: &SharedRoom,
-    first: Event,
-    events: &Receiver<Event>,
-    queues: &mut SendQueues,
-    limits: &Limits,
-) -> Round {
-    let mut room = room.lock();
-    room.recycle(&mut queues.spare);
-    let mut round = Round::default();
-    let mut next = Some(first);
-    let mut applied = 0;
-    while let Some(event) = next {
-        apply(&mut room, event, &mut round);
-        applied += 1;
-        let outboxes = room.queued_bytes();
-        let batch_full = applied == MAX_BATCH
-            || outboxes >= MAX_BATCH_BYTES
-            || outboxes + queues.queued_bytes() >= limits.room_budget;
-        next = if batch_full || round.shutting_down {
-            None
-        } else {
-            events.try_recv().ok()
+    /// Applies `first` and whatever else is already waiting, up to [`MAX_BATCH`] events or until
+    /// the queues reach `--room-budget`, then sends.
+    fn apply_batch(&mut self, first: Event, events: &Receiver<Event>) {
+        let queued_before = self.queues.queued_bytes();
+        let mut next = Some(first);
+        let mut applied = 0;
+        while let Some(event) = next {
+            self.apply(event);
+            applied += 1;
+            let batch_full = applied == MAX_BATCH
+                || self.queues.queued_bytes() >= self.limits.room_budget;
+            next = if batch_full {
+                None
+            } else {
+                events.try_recv().ok()
+            };
+        }
+        let queued = self.queues.queued_bytes().saturating_sub(queued_before);
+        self.trace.step(|| {
+            let sends = self.queues.backlogs().len();
+            describe_batch(applied, sends, queued)
+        });
+        self.send();
+        self.trace_backlogs();
+    }
+
+    /// Applies one event: membership changes, and lines appended to the recipients' queues.
+    fn apply(&mut self, event: Event) {
+        match event {
+            Event::Joined(member) => self.announce(member),
+            Event::Said { from, line } => {
+                // A line read after its author was dropped is never delivered after its `left`.
+                if self.queues.contains(from) {
+                    self.queues.append_all(Some(from), &line);
+                }
+            }
+            Event::Reply { to, line } => self.queues.append(to, &line),
+            Event::UsersAsked(member) => {
+                let line = self.room.lock().users_line();
+                self.queues.append(member, &line);
+            }
+            Event::Left(member) => self.remove(member, None),
+            // The loop sees the stop signal itself; this event only woke it.
+            Event::Shutdown => {}
+        }
+    }
+
+    /// Announces a claimed member: the others get its join notice, it gets the list of everyone
+    /// already there, and from now on it receives what the room says.
+    fn announce(&mut self, member: MemberId) {
+        let Some(newcomer) = self.room.lock().announce(member) else {
+            return;
         };
+        self.queues.append_all(None, &protocol::joined_line(&newcomer.id));
+        self.queues.add(member, newcomer.stream);
+        self.queues.append(member, &newcomer.welcome);
+        self.log.line(protocol::log::joined(&newcomer.id));
     }
-    round.deliveries = room.take_deliveries();
-    round.events = applied;
-    round
+
+    /// Removes a member, for leaving (`why` is `None`) or for a failure: frees its ID, tells the
+    /// others, and closes its socket, at once or after a farewell (see [`crate::farewell`]).
+    fn remove(&mut self, member: MemberId, why: Option<Failure>) {
+        let Some(gone) = self.room.lock().remove(member) else {
+            return;
+        };
+        let queue = self.queues.remove(member);
+        if gone.was_announced() {
+            self.queues.append_all(None, &protocol::left_line(&gone.id));
+        }
+        self.log.line(removal_log(&gone.id, why.as_ref()));
+        let farewell_deadline = Instant::now() + self.limits.write_timeout;
+        match (why, queue) {
+            // What it is still owed, such as the answer to a `/users` just before its `/quit`.
+            (None, Some(queue)) => self.farewells.add(gone.id, queue, farewell_deadline),
+            (Some(Failure::Shed(bytes)), Some(mut queue)) => {
+                queue.cut_to(&protocol::shed_notice(bytes));
+                self.farewells.add(gone.id, queue, farewell_deadline);
+            }
+            // Its client thread's read ends too, and so does the thread.
+            // NOTE: ignoring errors: the socket may be closed already.
+            _ => drop(gone.stream.shutdown(Shutdown::Both)),
+        }
+    }
+
+    /// Sends what every socket takes now and drops the members the rules give up on, whose
+    /// `left` notices may in turn find more; then moves the farewells on.
+    fn send(&mut self) {
+        loop {
+            let failed = self.queues.flush(&self.limits);
+            if failed.is_empty() {
+                break;
+            }
+            for (member, failure) in failed {
+                self.remove(member, Some(failure));
+            }
+        }
+        // NOTE: a farewell that runs out of time is closed unsaid; only the stop's are logged.
+        let _late = self.farewells.flush(&self.limits, Instant::now());
+    }
+
+    /// Shutdown's order: every member is sent `** Server is shutting down **` after what it is
+    /// still owed; halfway through [`STOP_GRACE`], a member still behind is owed only the notice;
+    /// whoever has not taken it by the end is named in the log. Then every connection is closed,
+    /// so that every client thread's blocking read returns and the thread ends.
+    fn shut_down(mut self) {
+        let start = Instant::now();
+        // Farewells already under way end with the room: their sockets close as they are dropped.
+        self.farewells = Farewells::default();
+        let members = self.queues.take_all();
+        {
+            let room = self.room.lock();
+            for (member, mut queue) in members {
+                queue.append(protocol::SHUTTING_DOWN);
+                let id = room.id_of(member).unwrap_or("?").to_string();
+                self.farewells.add(id, queue, start + STOP_GRACE);
+            }
+        }
+        let mut cut = false;
+        while !self.farewells.is_empty() {
+            for id in self.farewells.flush(&self.limits, Instant::now()) {
+                self.log.line(protocol::log::not_told(&id));
+            }
+            if !cut && start.elapsed() >= STOP_GRACE / 2 {
+                self.farewells.cut_to(protocol::SHUTTING_DOWN);
+                cut = true;
+            }
+            thread::sleep(RETRY_TICK);
+        }
+        self.room.lock().admission.close_all();
+    }
+
+    /// `Omar: 4096 bytes waiting`, for each member whose socket did not take everything. Only when
+    /// tracing: it looks up names under the lock.
+    fn trace_backlogs(&self) {
+        if !self.trace.is_on() {
+            return;
+        }
+        for (member, bytes) in self.queues.backlogs() {
+            let id = self.room.lock().id_of(member).unwrap_or("?").to_string();
+            self.trace
+                .step(|| format!("{id}: {} waiting", trace::count(bytes, "byte")));
+        }
+    }
 }
 
 /// `batch of 3 events -> 5 sends, 212 bytes`: one trace line per batch, not per send, so that
 /// tracing a busy room costs a line per batch.
-fn describe_batch(events: usize, deliveries: &[Delivery]) -> String {
-    let bytes: usize = deliveries.iter().map(|d| d.bytes.len()).sum();
+fn describe_batch(events: usize, sends: usize, bytes: usize) -> String {
     format!(
         "batch of {} -> {}, {}",
         trace::count(events, "event"),
-        trace::count(deliveries.len(), "send"),
+        trace::count(sends, "send"),
         trace::count(bytes, "byte")
     )
 }
 
-/// `Omar: 4096 bytes waiting`, for each member whose socket did not take everything. Only when
-/// tracing: it looks up names under the lock.
-fn trace_backlogs(trace: &Trace, room: &SharedRoom, queues: &SendQueues) {
-    if !trace.is_on() {
-        return;
-    }
-    for (member, bytes) in queues.backlogs() {
-        let id = room.lock().id_of(member).unwrap_or("?").to_string();
-        trace.step(|| format!("{id}: {} waiting", trace::count(bytes, "byte")));
-    }
-}
-
-/// Applies one event to the room: membership changes, and lines queued in members' outboxes.
-fn apply(room: &mut Room, event: Event, round: &mut Round) {
-    match event {
-        Event::Joined(member) => {
-            if let Some(id) = room.announce(member) {
-                round.log.push(protocol::log::joined(&id));
-            }
-        }
-        Event::Said { from, line } => room.queue_message(from, &line),
-        Event::Reply { to, line } => room.queue_reply(to, &line),
-        Event::UsersAsked(member) => {
-            let line = room.users_line();
-            room.queue_reply(member, &line);
-        }
-        Event::Left(member) => {
-            if let Some(gone) = room.remove(member) {
-                round.log.push(protocol::log::left(&gone.id));
-                round.leavers.push((member, gone));
-            }
-        }
-        Event::Shutdown => {
-            room.queue_for_all(None, protocol::SHUTTING_DOWN);
-            round.shutting_down = true;
-        }
-    }
-}
-
-/// Best effort: a leaving member's last lines (say, the answer to a `/users` just before its
-/// `/quit`), after whatever it was still owed, in one non-blocking attempt. Its socket closes when
-/// the last handle to it is dropped, here or in its thread.
-fn say_goodbye(leavers: Vec<(MemberId, Member)>, queues: &mut SendQueues, limits: &Limits) {
-    for (member, gone) in leavers {
-        let mut queue = queues
-            .remove(member)
-            .unwrap_or_else(|| SendQueue::new(Arc::clone(&gone.stream)));
-        queue.push(gone.into_last_words());
-        // NOTE: ignoring errors: the peer may already have closed its side.
-        let _ = queue.flush(limits, Instant::now());
-    }
-}
-
-/// Drops every member whose queue gave up: closes its socket (which also ends its client thread's
-/// read), announces `left` to the others, and sends that notice, which may in turn find more
-/// members that are not reading. The log lines are sent once the lock is released.
-fn drop_failed_members(
-    room: &SharedRoom,
-    mut failed: Vec<(MemberId, Failure)>,
-    queues: &mut SendQueues,
-    limits: &Limits,
-    log: &Log,
-) {
-    while !failed.is_empty() {
-        let mut lines = Vec::new();
-        let deliveries = {
-            let mut room = room.lock();
-            for (member, failure) in failed {
-                queues.remove(member);
-                if let Some(gone) = room.remove(member) {
-                    lines.push(removal_log(&gone.id, &failure));
-                    // NOTE: ignoring errors: the socket may be closed already.
-                    let _ = gone.stream.shutdown(Shutdown::Both);
-                }
-            }
-            room.take_deliveries()
-        };
-        lines.into_iter().for_each(|line| log.line(line));
-        queues.push(deliveries);
-        failed = queues.flush(limits);
-    }
-}
-
-fn removal_log(id: &str, failure: &Failure) -> String {
-    match failure {
-        Failure::NotReading => protocol::log::dropped(id),
-        Failure::Behind(bytes) => protocol::log::dropped_behind(id, *bytes),
-        Failure::Broken(_) => protocol::log::left(id),
+fn removal_log(id: &str, why: Option<&Failure>) -> String {
+    match why {
+        None | Some(Failure::Broken(_)) => protocol::log::left(id),
+        Some(Failure::NotReading) => protocol::log::dropped(id),
+        Some(Failure::Behind(bytes)) => protocol::log::dropped_behind(id, *bytes),
+        Some(Failure::Shed(bytes)) => protocol::log::dropped_holding(id, *bytes),
     }
 }

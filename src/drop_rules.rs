@@ -17,8 +17,8 @@
 //!   classroom paste over Ethernet and a laptop that pauses for a moment).
 //!
 //! How much all members together may have waiting is a different question, answered by the
-//! room-wide budget (`--room-budget`, see [`crate::broadcaster`]): a full budget slows the
-//! senders down, it never drops anyone.
+//! room-wide budget (`--room-budget`, see [`crate::budget`]): a full budget slows the senders
+//! down for a moment, then sheds the members holding the most.
 
 use std::io;
 use std::time::{Duration, Instant};
@@ -34,8 +34,8 @@ pub struct Limits {
     pub soft_timeout: Duration,
     /// Overdue bytes past which a member is dropped at once (`--max-backlog`).
     pub max_backlog: usize,
-    /// Bytes waiting in all send queues together past which the broadcaster stops taking events
-    /// from the channel until some drain (`--room-budget`).
+    /// Bytes waiting in all send queues together past which the room pushes back, then sheds the
+    /// biggest holders (`--room-budget`, see [`crate::budget`]).
     pub room_budget: usize,
 }
 
@@ -49,6 +49,9 @@ pub enum Failure {
     Behind(usize),
     /// The connection is gone (reset, closed, or timed out by TCP itself): an ordinary leave.
     Broken(io::Error),
+    /// The room's budget stayed full past its grace, and it held the most: this many bytes
+    /// (decided by [`crate::budget`], not by the rules here).
+    Shed(usize),
 }
 
 /// What a send queue knows about a member right after trying its socket.

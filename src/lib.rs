@@ -23,11 +23,11 @@
 //! - [`room`]: the users behind the mutex, and their IDs.
 //! - [`admission`]: which connections the room takes, in all and per address.
 //! - [`throttle`]: how many new connections one address may open in a minute.
-//! - [`outbox`]: the bytes each user is owed from one batch, filled under the lock.
 //! - [`broadcaster`]: the one thread that writes to joined clients.
 //! - [`send_queue`]: each joined client's queue of bytes not yet sent, sent without waiting.
 //! - [`drop_rules`]: when a client that is owed bytes is behind, and when it is gone.
-//! - [`buffer_pool`]: emptied send buffers, kept for the next batch.
+//! - [`budget`]: the room's memory, and who gives way when it is full.
+//! - [`farewell`]: the last bytes for a member who is leaving, sent for a bounded time.
 //! - [`logger`]: the thread that writes the server's log, so a blocked output stops nobody.
 //! - [`trace`]: `--trace`, one log line per step of a message, named by its thread.
 //! - [`client`]: the terminal client: its threads, the line editor, the colours.
@@ -35,19 +35,19 @@
 pub mod acceptor;
 pub mod admission;
 pub mod broadcaster;
-pub mod buffer_pool;
+pub mod budget;
 pub mod cli;
 pub mod client;
 pub mod config;
 pub mod connection;
 pub mod drop_rules;
+pub mod farewell;
 pub mod handshake;
 pub mod id;
 pub mod interrupt;
 pub mod limits;
 pub mod line_reader;
 pub mod logger;
-pub mod outbox;
 pub mod pacing;
 pub mod protocol;
 pub mod room;

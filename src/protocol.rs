@@ -217,6 +217,15 @@ pub fn throttled(wait: std::time::Duration) -> String {
     format!("** Too many new connections from your address; try again in {seconds} s **")
 }
 
+/// Sent to a member shed because the room's memory was full and it held the most of it (see
+/// [`crate::budget`]), before its connection is closed.
+pub fn shed_notice(bytes: usize) -> String {
+    format!(
+        "** Disconnected: you were reading too slowly and held the room's memory ({bytes} bytes \
+         waiting); reconnect to rejoin **"
+    )
+}
+
 pub fn server_full(max_clients: usize) -> String {
     format!("** Server is full ({max_clients} users); try again later **")
 }
@@ -241,6 +250,15 @@ pub mod log {
 
     pub fn dropped_behind(id: &str, bytes: usize) -> String {
         format!("[SERVER] User '{id}' dropped: too far behind ({bytes} bytes waiting)")
+    }
+
+    pub fn dropped_holding(id: &str, bytes: usize) -> String {
+        format!("[SERVER] User '{id}' dropped: holding the room's memory ({bytes} bytes waiting)")
+    }
+
+    /// A member the stop's notice did not reach within its grace.
+    pub fn not_told(id: &str) -> String {
+        format!("[SERVER] User '{id}' was not told the server is shutting down: not reading")
     }
 
     pub fn shutting_down() -> String {

@@ -10,12 +10,14 @@
 //! decide whether the member is behind or gone. A partly sent line is not a broken stream: its
 //! rest goes out first, the next time the socket has room.
 //!
-//! Only the broadcaster thread touches these queues, so they need no lock.
+//! Only the broadcaster thread touches these queues, so they need no lock: it appends each line
+//! straight into its recipients' queues, then sends. The queues exist exactly for the announced
+//! members: a queue is added when the broadcaster announces a join and removed when the member
+//! leaves, so "everyone but the author" is every queue but one.
 
-use crate::buffer_pool::BufferPool;
 use crate::drop_rules::{Failure, Judged, Limits, Watch};
-use crate::room::{Delivery, MemberId};
-use std::collections::{HashMap, HashSet};
+use crate::room::MemberId;
+use std::collections::HashMap;
 use std::io;
 use std::net::TcpStream;
 use std::sync::Arc;
@@ -26,6 +28,13 @@ use std::time::Instant;
 /// report a vanished peer as an error rather than with `SIGPIPE` (std's own writes do the same).
 /// std has neither a per-call non-blocking send nor these constants, hence `socket2` and `libc`.
 const SEND_FLAGS: libc::c_int = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+
+/// The largest buffer an emptied queue keeps for its next lines. A member who keeps up empties
+/// its queue on every pass, and keeping its buffer spares the allocator a round trip per line
+/// (without reuse, allocating and freeing each batch's buffers was a fifth of the broadcaster's
+/// time); a buffer that grew while its member was behind goes back to the allocator once it is
+/// empty, so a burst's peak does not stay allocated for the member's lifetime.
+pub const KEPT_BUFFER: usize = 64 * 1024;
 
 /// Bytes owed to one member, oldest first.
 pub struct SendQueue {
@@ -50,32 +59,33 @@ impl SendQueue {
         }
     }
 
-    /// Appends lines to send after everything already waiting. An empty queue takes `more` as it
-    /// is, without copying. Nothing is refused here: how much may wait is for the rules to judge
-    /// once the socket has had its chance, and the room-wide budget bounds the total. Returns the
-    /// buffer it did not keep, for reuse.
-    pub fn push(&mut self, more: Vec<u8>) -> Option<Vec<u8>> {
-        if self.is_empty() {
-            let emptied = std::mem::replace(&mut self.bytes, more);
-            self.sent = 0;
-            self.due = 0;
-            return Some(emptied);
-        }
+    /// Appends `line` and its newline after everything already waiting. Nothing is refused here:
+    /// how much may wait is for the rules to judge once the socket has had its chance, and the
+    /// room-wide budget bounds the total.
+    pub fn append(&mut self, line: &str) {
         if self.sent > self.bytes.len() / 2 {
             self.bytes.drain(..self.sent);
             self.due = self.due.saturating_sub(self.sent);
             self.sent = 0;
         }
-        self.bytes.extend_from_slice(&more);
-        Some(more)
+        self.bytes.extend_from_slice(line.as_bytes());
+        self.bytes.push(b'\n');
     }
 
-    /// The emptied buffer, for reuse: a member's biggest batch does not stay allocated for its
-    /// lifetime.
-    fn take_buffer(&mut self) -> Vec<u8> {
-        self.sent = 0;
-        self.due = 0;
-        std::mem::take(&mut self.bytes)
+    /// Keeps only the rest of the line the socket has partly taken, then `line`: the last words
+    /// for a member who will not read the rest in time. Nothing is cut in the middle of a line.
+    pub fn cut_to(&mut self, line: &str) {
+        let rest = &self.bytes[self.sent..];
+        let at_line_start = self.sent == 0 || self.bytes[self.sent - 1] == b'\n';
+        let rest_of_line = match rest.iter().position(|&b| b == b'\n') {
+            Some(end) if !at_line_start => end + 1,
+            _ => 0,
+        };
+        self.bytes.truncate(self.sent + rest_of_line);
+        let last_words = format!("{line}\n");
+        if !self.bytes.ends_with(last_words.as_bytes()) {
+            self.append(line);
+        }
     }
 
     /// True when nothing waits.
@@ -86,6 +96,11 @@ impl SendQueue {
     /// Bytes waiting.
     pub fn backlog(&self) -> usize {
         self.bytes.len() - self.sent
+    }
+
+    /// The member's socket, to close it.
+    pub fn stream(&self) -> &TcpStream {
+        &self.stream
     }
 
     /// Sends as much as the socket takes right now, never waiting, then lets the drop rules judge
@@ -99,6 +114,9 @@ impl SendQueue {
             overdue: self.due.saturating_sub(self.sent),
         };
         self.due = self.bytes.len();
+        if self.is_empty() {
+            self.start_over();
+        }
         self.watch.judge(found, limits, now)
     }
 
@@ -116,32 +134,53 @@ impl SendQueue {
         }
         Ok(())
     }
+
+    /// Empties the sent buffer for the next lines, giving it back if it grew past [`KEPT_BUFFER`].
+    fn start_over(&mut self) {
+        self.sent = 0;
+        self.due = 0;
+        if self.bytes.capacity() > KEPT_BUFFER {
+            self.bytes = Vec::new();
+        } else {
+            self.bytes.clear();
+        }
+    }
 }
 
-/// Every joined member's queue, which of them have bytes waiting, and how many bytes wait in all.
+/// Every announced member's queue, and how many bytes wait in all of them together.
 #[derive(Default)]
 pub struct SendQueues {
     queues: HashMap<MemberId, SendQueue>,
-    /// The members whose queue is not empty: the only ones a retry needs to visit.
-    waiting: HashSet<MemberId>,
     /// Bytes waiting in all queues together, held against `--room-budget` by the broadcaster.
     queued_bytes: usize,
-    /// Buffers emptied since the last batch, handed back to the room ([`crate::room::Room::recycle`]).
-    pub spare: BufferPool,
 }
 
 impl SendQueues {
-    /// Appends each delivery to its member's queue (sent by the next [`SendQueues::flush`]).
-    pub fn push(&mut self, deliveries: Vec<Delivery>) {
-        for delivery in deliveries {
-            self.queued_bytes += delivery.bytes.len();
-            let unused = self
-                .queues
-                .entry(delivery.member)
-                .or_insert_with(|| SendQueue::new(delivery.stream))
-                .push(delivery.bytes);
-            self.spare.give(unused);
-            self.waiting.insert(delivery.member);
+    /// Starts a queue for a member the broadcaster has just announced.
+    pub fn add(&mut self, member: MemberId, stream: Arc<TcpStream>) {
+        self.queues.insert(member, SendQueue::new(stream));
+    }
+
+    /// Whether `member` is announced and not gone: only such a member's lines are delivered.
+    pub fn contains(&self, member: MemberId) -> bool {
+        self.queues.contains_key(&member)
+    }
+
+    /// Queues a line for one member, if it is still there.
+    pub fn append(&mut self, member: MemberId, line: &str) {
+        if let Some(queue) = self.queues.get_mut(&member) {
+            queue.append(line);
+            self.queued_bytes += line.len() + 1;
+        }
+    }
+
+    /// Queues a line for every member except `except`.
+    pub fn append_all(&mut self, except: Option<MemberId>, line: &str) {
+        for (member, queue) in &mut self.queues {
+            if Some(*member) != except {
+                queue.append(line);
+                self.queued_bytes += line.len() + 1;
+            }
         }
     }
 
@@ -149,35 +188,21 @@ impl SendQueues {
     pub fn flush(&mut self, limits: &Limits) -> Vec<(MemberId, Failure)> {
         let now = Instant::now();
         let mut failed = Vec::new();
-        let queues = &mut self.queues;
-        let spare = &mut self.spare;
-        let queued_bytes = &mut self.queued_bytes;
-        self.waiting.retain(|member| {
-            let Some(queue) = queues.get_mut(member) else {
-                return false;
-            };
+        for (member, queue) in self.queues.iter_mut().filter(|(_, q)| !q.is_empty()) {
             let before = queue.backlog();
             let result = queue.flush(limits, now);
-            *queued_bytes -= before - queue.backlog();
-            match result {
-                Ok(()) if queue.is_empty() => {
-                    spare.give(Some(queue.take_buffer()));
-                    false
-                }
-                Ok(()) => true,
-                Err(failure) => {
-                    failed.push((*member, failure));
-                    false
-                }
+            self.queued_bytes -= before - queue.backlog();
+            if let Err(failure) = result {
+                failed.push((*member, failure));
             }
-        });
+        }
         failed
     }
 
     /// True while some member has bytes waiting, which is when the broadcaster must wake up to
     /// retry even if no event arrives.
     pub fn any_waiting(&self) -> bool {
-        !self.waiting.is_empty()
+        self.queued_bytes > 0
     }
 
     /// Bytes waiting in all queues together.
@@ -185,24 +210,29 @@ impl SendQueues {
         self.queued_bytes
     }
 
-    /// Each member with bytes waiting, and how many, for `--trace`.
+    /// Each member with bytes waiting, and how many, fewest first.
     pub fn backlogs(&self) -> Vec<(MemberId, usize)> {
-        let backlog = |member: &MemberId| self.queues.get(member).map(SendQueue::backlog);
         let mut all: Vec<_> = self
-            .waiting
+            .queues
             .iter()
-            .filter_map(|member| Some((*member, backlog(member)?)))
+            .filter(|(_, queue)| !queue.is_empty())
+            .map(|(member, queue)| (*member, queue.backlog()))
             .collect();
-        all.sort();
+        all.sort_by_key(|&(member, bytes)| (bytes, member));
         all
     }
 
     /// Forgets a member that left or was dropped, returning what it was still owed.
     pub fn remove(&mut self, member: MemberId) -> Option<SendQueue> {
-        self.waiting.remove(&member);
         let queue = self.queues.remove(&member)?;
         self.queued_bytes -= queue.backlog();
         Some(queue)
+    }
+
+    /// Forgets every member, returning their queues: the server is stopping.
+    pub fn take_all(&mut self) -> Vec<(MemberId, SendQueue)> {
+        self.queued_bytes = 0;
+        self.queues.drain().collect()
     }
 }
 
@@ -238,7 +268,7 @@ mod tests {
     #[test]
     fn bytes_the_socket_cannot_take_wait_until_the_write_timeout() {
         let (mut queue, _peer) = queue_to_a_stalled_peer();
-        queue.push(vec![b'x'; 128 * 1024]);
+        queue.append(&"x".repeat(128 * 1024));
         let start = Instant::now();
         assert!(
             queue.flush(&LIMITS, start).is_ok(),
@@ -265,7 +295,7 @@ mod tests {
     #[test]
     fn a_batch_past_the_hard_limit_is_judged_on_the_next_pass_only() {
         let (mut queue, _peer) = queue_to_a_stalled_peer();
-        queue.push(vec![b'x'; 2 * LIMITS.max_backlog]);
+        queue.append(&"x".repeat(2 * LIMITS.max_backlog));
         let first = queue.flush(&LIMITS, Instant::now());
         assert!(
             first.is_ok(),
@@ -279,9 +309,9 @@ mod tests {
     #[test]
     fn only_bytes_that_waited_a_pass_are_overdue() {
         let (mut queue, _peer) = queue_to_a_stalled_peer();
-        queue.push(vec![b'x'; 64 * 1024]);
+        queue.append(&"x".repeat(64 * 1024));
         assert!(queue.flush(&LIMITS, Instant::now()).is_ok());
-        queue.push(vec![b'y'; 4 * LIMITS.max_backlog]);
+        queue.append(&"y".repeat(4 * LIMITS.max_backlog));
         let result = queue.flush(&LIMITS, Instant::now());
         assert!(result.is_ok(), "{result:?}");
     }
@@ -292,12 +322,8 @@ mod tests {
     fn the_room_wide_count_follows_pushes_sends_and_removals() {
         let (queue, _peer) = queue_to_a_stalled_peer();
         let mut queues = SendQueues::default();
-        let delivery = Delivery {
-            member: 1,
-            stream: Arc::clone(&queue.stream),
-            bytes: vec![b'x'; 256 * 1024],
-        };
-        queues.push(vec![delivery]);
+        queues.add(1, Arc::clone(&queue.stream));
+        queues.append(1, &"x".repeat(256 * 1024 - 1));
         assert_eq!(queues.queued_bytes(), 256 * 1024);
         assert!(queues.flush(&LIMITS).is_empty());
         let [(1, waiting)] = queues.backlogs()[..] else {
@@ -312,8 +338,42 @@ mod tests {
     #[test]
     fn pushed_lines_keep_their_order_behind_what_waits() {
         let (mut queue, _peer) = queue_to_a_stalled_peer();
-        queue.push(b"one\n".to_vec());
-        queue.push(b"two\n".to_vec());
+        queue.append("one");
+        queue.append("two");
         assert_eq!(&queue.bytes[queue.sent..], b"one\ntwo\n");
+    }
+
+    /// Last words never cut a line in two: the rest of the line under way goes first.
+    #[test]
+    fn cutting_keeps_the_rest_of_the_line_under_way_then_the_last_words() {
+        let (mut queue, _peer) = queue_to_a_stalled_peer();
+        queue.append("one");
+        queue.append("two");
+        queue.sent = 2;
+        queue.cut_to("bye");
+        assert_eq!(&queue.bytes[queue.sent..], b"e\nbye\n");
+        queue.cut_to("bye");
+        assert_eq!(&queue.bytes[queue.sent..], b"e\nbye\n", "said once");
+        queue.sent = 4;
+        queue.cut_to("bye");
+        assert_eq!(&queue.bytes[queue.sent..], b"bye\n");
+    }
+
+    /// A buffer that grew while its member was behind goes back once it is empty; a small one is
+    /// kept for the next lines.
+    #[test]
+    fn an_emptied_queue_keeps_a_small_buffer_only() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let _peer = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (ours, _) = listener.accept().unwrap();
+        let mut queue = SendQueue::new(Arc::new(ours));
+        queue.append("hello");
+        assert!(queue.flush(&LIMITS, Instant::now()).is_ok());
+        assert!(queue.is_empty() && queue.bytes.capacity() > 0, "kept");
+        queue.append(&"x".repeat(2 * KEPT_BUFFER));
+        while !queue.is_empty() {
+            assert!(queue.flush(&LIMITS, Instant::now()).is_ok());
+        }
+        assert_eq!(queue.bytes.capacity(), 0, "given back");
     }
 }

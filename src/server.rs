@@ -12,10 +12,12 @@
 //! The acceptor's own work, admitting each connection and starting its thread, is in
 //! [`crate::acceptor`].
 //!
-//! Shutdown's order ([`Server::shutdown`], or [`Stopper::stop`] from another thread): stop
-//! accepting; the acceptor sends `Shutdown` down the channel and drops its sender; the broadcaster
-//! tells every joined client, closes every connection, and ends once the last client thread has
-//! dropped its sender.
+//! Shutdown's order ([`Server::shutdown`], or [`Stopper::stop`] from another thread): the stop
+//! signal is raised; the acceptor stops accepting, wakes the broadcaster (an `Event::Shutdown`, if
+//! the channel has room: a full channel means the broadcaster is awake anyway) and drops its
+//! sender; the broadcaster, which looks at the signal on every pass, tells every joined client
+//! within [`crate::broadcaster::STOP_GRACE`], closes every connection, and ends once the last
+//! client thread has dropped its sender.
 
 use crate::acceptor;
 use crate::broadcaster;
@@ -85,6 +87,7 @@ impl Server {
 
         let broadcaster = spawn_named("broadcaster", {
             let room = Arc::clone(&room);
+            let stop = Arc::clone(&stop);
             let limits = Limits {
                 write_timeout: config.write_timeout,
                 soft_backlog: config.soft_backlog,
@@ -94,7 +97,7 @@ impl Server {
             };
             let log = log.clone();
             let trace = Trace::new(config.trace, &log);
-            move || broadcaster::run(inbox, room, limits, log, trace)
+            move || broadcaster::run(inbox, room, limits, log, trace, stop)
         })?;
         let acceptor = spawn_named("acceptor", {
             let stop = Arc::clone(&stop);
