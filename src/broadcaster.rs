@@ -30,7 +30,7 @@
 //! - **It never prints**: log lines go to the [`crate::logger`] thread without waiting, so a
 //!   paused terminal or a closed pipe cannot stop the room either.
 
-use crate::budget::{Budget, Verdict};
+use crate::budget::{self, Verdict};
 use crate::drop_rules::{Failure, Limits};
 use crate::farewell::Farewells;
 use crate::logger::Log;
@@ -112,7 +112,6 @@ struct Broadcaster {
     queues: SendQueues,
     /// The last bytes of members who are leaving.
     farewells: Farewells,
-    budget: Budget,
     limits: Limits,
     log: Log,
     trace: Trace,
@@ -133,7 +132,6 @@ pub fn run(
         room,
         queues: SendQueues::default(),
         farewells: Farewells::default(),
-        budget: Budget::new(limits.room_budget),
         limits,
         log,
         trace,
@@ -159,19 +157,20 @@ pub fn run(
 }
 
 impl Broadcaster {
-    /// Holds the room against its budget ([`crate::budget`]): true while it pushes back; sheds the
-    /// biggest holders once the grace is over.
+    /// Holds the room to its budget ([`crate::budget`]): sheds the biggest holders past their
+    /// grace, or, if every holder is still within it, pushes back (returns true).
     fn pushes_back(&mut self) -> bool {
-        let queues = &self.queues;
-        let verdict = self
-            .budget
-            .judge(queues.queued_bytes(), || queues.backlogs(), Instant::now());
-        match verdict {
+        let queued = self.queues.queued_bytes();
+        if queued < self.limits.room_budget {
+            return false; // The common case, without a look at every queue.
+        }
+        let holders = self.queues.holders();
+        match budget::judge(self.limits.room_budget, queued, holders, Instant::now()) {
             Verdict::Under => false,
             Verdict::PushBack => true,
             Verdict::Shed(holders) => {
-                for (member, bytes) in holders {
-                    self.remove(member, Some(Failure::Shed(bytes)));
+                for holder in holders {
+                    self.remove(holder.member, Some(Failure::Shed(holder.bytes)));
                 }
                 self.send();
                 false

@@ -15,6 +15,7 @@
 //! members: a queue is added when the broadcaster announces a join and removed when the member
 //! leaves, so "everyone but the author" is every queue but one.
 
+use crate::budget::Holder;
 use crate::drop_rules::{Failure, Judged, Limits, Watch};
 use crate::room::MemberId;
 use std::collections::HashMap;
@@ -44,6 +45,8 @@ pub struct SendQueue {
     sent: usize,
     /// Where the waiting bytes ended at the previous attempt: those before it are overdue.
     due: usize,
+    /// Since when bytes have been waiting without a break, for the budget's grace.
+    waiting_since: Option<Instant>,
     /// What the drop rules remember about this member.
     watch: Watch,
 }
@@ -55,6 +58,7 @@ impl SendQueue {
             bytes: Vec::new(),
             sent: 0,
             due: 0,
+            waiting_since: None,
             watch: Watch::default(),
         }
     }
@@ -64,9 +68,14 @@ impl SendQueue {
     /// room-wide budget bounds the total.
     pub fn append(&mut self, line: &str) {
         if self.sent > self.bytes.len() / 2 {
-            self.bytes.drain(..self.sent);
-            self.due = self.due.saturating_sub(self.sent);
-            self.sent = 0;
+            // Whole lines only: the line under way stays, so that it is known to be under way.
+            let line_start = self.bytes[..self.sent]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |newline| newline + 1);
+            self.bytes.drain(..line_start);
+            self.due = self.due.saturating_sub(line_start);
+            self.sent -= line_start;
         }
         self.bytes.extend_from_slice(line.as_bytes());
         self.bytes.push(b'\n');
@@ -116,6 +125,8 @@ impl SendQueue {
         self.due = self.bytes.len();
         if self.is_empty() {
             self.start_over();
+        } else {
+            self.waiting_since.get_or_insert(now);
         }
         self.watch.judge(found, limits, now)
     }
@@ -139,6 +150,7 @@ impl SendQueue {
     fn start_over(&mut self) {
         self.sent = 0;
         self.due = 0;
+        self.waiting_since = None;
         if self.bytes.capacity() > KEPT_BUFFER {
             self.bytes = Vec::new();
         } else {
@@ -208,6 +220,20 @@ impl SendQueues {
     /// Bytes waiting in all queues together.
     pub fn queued_bytes(&self) -> usize {
         self.queued_bytes
+    }
+
+    /// Every member whose bytes have waited through at least one attempt, for the budget.
+    pub fn holders(&self) -> Vec<Holder> {
+        self.queues
+            .iter()
+            .filter_map(|(member, queue)| {
+                Some(Holder {
+                    member: *member,
+                    bytes: queue.backlog(),
+                    since: queue.waiting_since?,
+                })
+            })
+            .collect()
     }
 
     /// Each member with bytes waiting, and how many, fewest first.
@@ -357,6 +383,13 @@ mod tests {
         queue.sent = 4;
         queue.cut_to("bye");
         assert_eq!(&queue.bytes[queue.sent..], b"bye\n");
+        let (mut queue, _peer) = queue_to_a_stalled_peer();
+        queue.append("one");
+        queue.append("two");
+        queue.sent = 5;
+        queue.append("three");
+        queue.cut_to("bye");
+        assert_eq!(&queue.bytes[queue.sent..], b"wo\nbye\n", "after compacting too");
     }
 
     /// A buffer that grew while its member was behind goes back once it is empty; a small one is
