@@ -28,6 +28,7 @@
 //! - [`drop_rules`]: when a client that is owed bytes is behind, and when it is gone.
 //! - [`budget`]: the room's memory, and who gives way when it is full.
 //! - [`farewell`]: the last bytes for a member who is leaving, sent for a bounded time.
+//! - [`memory`]: freed memory goes back to the system, so a burst's peak does not stay.
 //! - [`logger`]: the thread that writes the server's log, so a blocked output stops nobody.
 //! - [`trace`]: `--trace`, one log line per step of a message, named by its thread.
 //! - [`client`]: the terminal client: its threads, the line editor, the colours.
@@ -48,6 +49,7 @@ pub mod interrupt;
 pub mod limits;
 pub mod line_reader;
 pub mod logger;
+pub mod memory;
 pub mod pacing;
 pub mod protocol;
 pub mod room;

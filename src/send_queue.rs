@@ -67,18 +67,24 @@ impl SendQueue {
     /// how much may wait is for the rules to judge once the socket has had its chance, and the
     /// room-wide budget bounds the total.
     pub fn append(&mut self, line: &str) {
-        if self.sent > self.bytes.len() / 2 {
-            // Whole lines only: the line under way stays, so that it is known to be under way.
-            let line_start = self.bytes[..self.sent]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |newline| newline + 1);
-            self.bytes.drain(..line_start);
-            self.due = self.due.saturating_sub(line_start);
-            self.sent -= line_start;
+        let full = self.bytes.len() + line.len() + 1 > self.bytes.capacity();
+        if full && self.sent >= self.bytes.len() / 2 {
+            self.compact();
         }
         self.bytes.extend_from_slice(line.as_bytes());
         self.bytes.push(b'\n');
+    }
+
+    /// Moves the waiting bytes to the front, over those already sent. Whole lines only: the line
+    /// under way stays, so that it is known to be under way.
+    fn compact(&mut self) {
+        let line_start = self.bytes[..self.sent]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |newline| newline + 1);
+        self.bytes.drain(..line_start);
+        self.due = self.due.saturating_sub(line_start);
+        self.sent -= line_start;
     }
 
     /// Keeps only the rest of the line the socket has partly taken, then `line`: the last words
@@ -91,6 +97,9 @@ impl SendQueue {
             _ => 0,
         };
         self.bytes.truncate(self.sent + rest_of_line);
+        self.compact();
+        // What was cut goes back to the allocator now, not when the farewell ends.
+        self.bytes.shrink_to_fit();
         let last_words = format!("{line}\n");
         if !self.bytes.ends_with(last_words.as_bytes()) {
             self.append(line);

@@ -5,7 +5,7 @@
 //! rest of `main`, its accept loop, lives in the library as the `acceptor` thread, so tests can run
 //! the same server in-process.
 
-use realtime_chat::{Config, Server, cli, interrupt, limits, protocol, server};
+use realtime_chat::{Config, Server, cli, interrupt, limits, memory, protocol, server};
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Ok(config) => config,
         Err(code) => return code,
     };
+    memory::give_back_freed_memory();
     // Raise the descriptor limit; lower --max-clients to what the thread limits allow.
     for line in limits::fit_to_system(&mut config) {
         eprintln!("server: {line}");
