@@ -144,6 +144,8 @@ pub fn run(
         } else if broadcaster.has_bytes_waiting() {
             events.recv_timeout(RETRY_TICK)
         } else {
+            // Nothing waits for anyone: the moment to give a burst's buffers back.
+            broadcaster.queues.give_back_buffers();
             events.recv().map_err(|_| RecvTimeoutError::Disconnected)
         };
         match next {
@@ -191,8 +193,8 @@ impl Broadcaster {
         while let Some(event) = next {
             self.apply(event);
             applied += 1;
-            let batch_full = applied == MAX_BATCH
-                || self.queues.queued_bytes() >= self.limits.room_budget;
+            let batch_full =
+                applied == MAX_BATCH || self.queues.queued_bytes() >= self.limits.room_budget;
             next = if batch_full {
                 None
             } else {
@@ -235,7 +237,8 @@ impl Broadcaster {
         let Some(newcomer) = self.room.lock().announce(member) else {
             return;
         };
-        self.queues.append_all(None, &protocol::joined_line(&newcomer.id));
+        self.queues
+            .append_all(None, &protocol::joined_line(&newcomer.id));
         self.queues.add(member, newcomer.stream);
         self.queues.append(member, &newcomer.welcome);
         self.log.line(protocol::log::joined(&newcomer.id));

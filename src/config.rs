@@ -91,22 +91,20 @@ pub struct Config {
     pub soft_timeout: Duration,
 
     /// The most bytes that may wait in all clients' send queues together. When they reach it, the
-    /// broadcaster stops taking events until some drain: the client threads wait on the full
-    /// channel, stop reading, and TCP slows the senders (backpressure; see
-    /// [`crate::broadcaster`]). Nobody is dropped for it. Without it, 200 stalled clients could
-    /// hold 200 times `max_backlog` (3.2 GB) before the rules dropped them. Default 32 MiB: a
-    /// classroom paste owes 25 readers 25 MB in all and passes without pushing back; a larger
-    /// burst only slows its senders, which costs nobody a line; and with 200 stalled clients the
-    /// server's peak RSS stays about where the old 256 KiB per-client limit kept it (measured:
-    /// 109 to 117 MiB with 32 MiB, 175 to 200 MiB with 64 MiB, since a queue's buffer may hold up
-    /// to twice its bytes).
+    /// broadcaster takes no events for a moment (the channel fills, the client threads stop
+    /// reading, TCP slows the senders: backpressure), and sheds the clients that hold the most and
+    /// have been behind for over half a second, the biggest first, until the room is under it
+    /// again (see [`crate::budget`]). Without it, 200 stalled clients could hold 200 times
+    /// `max_backlog` (3.2 GB) before the rules dropped them; with backpressure alone, readers
+    /// that trickle on purpose froze the room. Default 32 MiB: a classroom paste owes 25 readers
+    /// 25 MB in all and never reaches it.
     #[arg(
         long,
         value_name = "BYTES",
         default_value = "33554432",
         value_parser = whole_between::<usize>(MIN_ROOM_BUDGET, MAX_ROOM_BUDGET),
-        help = "when this many bytes wait for all clients together, slow the senders down \
-                (1048576 to 68719476736)"
+        help = "when this many bytes wait for all clients together, shed the clients holding the \
+                most (1048576 to 68719476736)"
     )]
     pub room_budget: usize,
 

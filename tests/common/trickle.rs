@@ -3,9 +3,9 @@
 //! little, slowly, so it always makes progress (no `--write-timeout` drop) and never holds much
 //! (no `--soft-backlog` drop). Dropped, it comes straight back, as an attacker would.
 
-use super::Client;
+use socket2::{Domain, Socket, Type};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::{self, JoinHandle};
@@ -76,15 +76,15 @@ fn trickle(
     running: &AtomicBool,
     joined: &mut Option<crossbeam_channel::Sender<()>>,
 ) {
-    let stream = Client::connect_from(local, addr).stream;
-    socket2::SockRef::from(&stream)
-        .set_recv_buffer_size(SIP)
-        .expect("setsockopt(SO_RCVBUF)");
+    let Some(stream) = connect(local, addr) else {
+        thread::sleep(SIP_EVERY); // The server is gone or stopping: try again, as a person would.
+        return;
+    };
     let mut lines = BufReader::new(stream.try_clone().expect("cloning the socket"));
     let mut line = String::new();
     let prompt = lines.read_line(&mut line);
     if !matches!(prompt, Ok(_) if line.starts_with("Enter your ID")) {
-        // Refused (throttled or too many from this address): wait as a person would, then retry.
+        // Refused (throttled, or too many from this address): wait as a person would, then retry.
         thread::sleep(SIP_EVERY);
         return;
     }
@@ -120,4 +120,13 @@ fn trickle(
     // NOTE: ignoring errors: the connection may be closed already.
     let _ = stream.shutdown(std::net::Shutdown::Both);
     paster.join().expect("the paster never panics");
+}
+
+/// A connection from `local` with a receive buffer of [`SIP`], or `None` if the server refuses it.
+fn connect(local: IpAddr, addr: SocketAddr) -> Option<TcpStream> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None).ok()?;
+    socket.set_recv_buffer_size(SIP).ok()?;
+    socket.bind(&SocketAddr::new(local, 0).into()).ok()?;
+    socket.connect(&addr.into()).ok()?;
+    Some(socket.into())
 }
