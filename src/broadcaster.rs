@@ -30,7 +30,7 @@
 //! - **It never prints**: log lines go to the [`crate::logger`] thread without waiting, so a
 //!   paused terminal or a closed pipe cannot stop the room either.
 
-use crate::budget::{self, Verdict};
+use crate::budget;
 use crate::drop_rules::{Failure, Limits};
 use crate::farewell::Farewells;
 use crate::logger::Log;
@@ -99,10 +99,9 @@ pub const MAX_BATCH: usize = 256;
 /// waits, the broadcaster sleeps on the channel as long as it is quiet.
 pub const RETRY_TICK: Duration = Duration::from_millis(5);
 
-/// How long a stop gives its notice to reach everyone. Halfway through, a member still behind is
-/// owed only the notice; at the end, whoever has not taken it is named in the log and closed.
-/// One second: the whole stop, logger included, stays within the two seconds a service manager
-/// or a person pressing Ctrl-C will wait.
+/// How long a stop gives its notice to reach everyone; whoever has not taken it by then is named in
+/// the log and closed. One second: the whole stop, logger included, stays within the two seconds
+/// a service manager or a person pressing Ctrl-C will wait.
 pub const STOP_GRACE: Duration = Duration::from_secs(1);
 
 /// The broadcaster's own state: nothing here is shared, so nothing here needs a lock.
@@ -141,7 +140,7 @@ pub fn run(
             // Backpressure: the channel fills up and the client threads wait (see crate::budget).
             thread::sleep(RETRY_TICK);
             Err(RecvTimeoutError::Timeout)
-        } else if broadcaster.has_bytes_waiting() {
+        } else if broadcaster.queues.any_waiting() || !broadcaster.farewells.is_empty() {
             events.recv_timeout(RETRY_TICK)
         } else {
             // Nothing waits for anyone: the moment to give a burst's buffers back.
@@ -167,21 +166,11 @@ impl Broadcaster {
             return false; // The common case, without a look at every queue.
         }
         let holders = self.queues.holders();
-        match budget::judge(self.limits.room_budget, queued, holders, Instant::now()) {
-            Verdict::Under => false,
-            Verdict::PushBack => true,
-            Verdict::Shed(holders) => {
-                for holder in holders {
-                    self.remove(holder.member, Some(Failure::Shed(holder.bytes)));
-                }
-                self.send();
-                false
-            }
+        let shed = budget::to_shed(self.limits.room_budget, queued, holders, Instant::now());
+        for holder in &shed {
+            self.remove(holder.member, Some(Failure::Shed(holder.bytes)));
         }
-    }
-
-    fn has_bytes_waiting(&self) -> bool {
-        self.queues.any_waiting() || !self.farewells.is_empty()
+        shed.is_empty()
     }
 
     /// Applies `first` and whatever else is already waiting, up to [`MAX_BATCH`] events or until
@@ -202,10 +191,8 @@ impl Broadcaster {
             };
         }
         let queued = self.queues.queued_bytes().saturating_sub(queued_before);
-        self.trace.step(|| {
-            let sends = self.queues.backlogs().len();
-            describe_batch(applied, sends, queued)
-        });
+        self.trace
+            .step(|| describe_batch(applied, self.queues.waiting(), queued));
         self.send();
         self.trace_backlogs();
     }
@@ -259,8 +246,8 @@ impl Broadcaster {
         match (why, queue) {
             // What it is still owed, such as the answer to a `/users` just before its `/quit`.
             (None, Some(queue)) => self.farewells.add(gone.id, queue, farewell_deadline),
-            (Some(Failure::Shed(bytes)), Some(mut queue)) => {
-                queue.cut_to(&protocol::shed_notice(bytes));
+            (Some(Failure::Shed(_)), Some(mut queue)) => {
+                queue.cut_to(protocol::SHED);
                 self.farewells.add(gone.id, queue, farewell_deadline);
             }
             // Its client thread's read ends too, and so does the thread.
@@ -286,30 +273,21 @@ impl Broadcaster {
     }
 
     /// Shutdown's order: every member is sent `** Server is shutting down **` after what it is
-    /// still owed; halfway through [`STOP_GRACE`], a member still behind is owed only the notice;
-    /// whoever has not taken it by the end is named in the log. Then every connection is closed,
-    /// so that every client thread's blocking read returns and the thread ends.
+    /// still owed, for up to [`STOP_GRACE`]; whoever has not taken it by then is named in the
+    /// log. Then every connection is closed, so that every client thread's blocking read returns
+    /// and the thread ends.
     fn shut_down(mut self) {
-        let start = Instant::now();
+        let deadline = Instant::now() + STOP_GRACE;
         // Farewells already under way end with the room: their sockets close as they are dropped.
         self.farewells = Farewells::default();
-        let members = self.queues.take_all();
-        {
-            let room = self.room.lock();
-            for (member, mut queue) in members {
-                queue.append(protocol::SHUTTING_DOWN);
-                let id = room.id_of(member).unwrap_or("?").to_string();
-                self.farewells.add(id, queue, start + STOP_GRACE);
-            }
+        for (member, mut queue) in self.queues.take_all() {
+            queue.append(protocol::SHUTTING_DOWN);
+            let id = self.room.lock().id_of(member).unwrap_or("?").to_string();
+            self.farewells.add(id, queue, deadline);
         }
-        let mut cut = false;
         while !self.farewells.is_empty() {
             for id in self.farewells.flush(&self.limits, Instant::now()) {
                 self.log.line(protocol::log::not_told(&id));
-            }
-            if !cut && start.elapsed() >= STOP_GRACE / 2 {
-                self.farewells.cut_to(protocol::SHUTTING_DOWN);
-                cut = true;
             }
             thread::sleep(RETRY_TICK);
         }
@@ -322,10 +300,15 @@ impl Broadcaster {
         if !self.trace.is_on() {
             return;
         }
-        for (member, bytes) in self.queues.backlogs() {
-            let id = self.room.lock().id_of(member).unwrap_or("?").to_string();
-            self.trace
-                .step(|| format!("{id}: {} waiting", trace::count(bytes, "byte")));
+        for holder in self.queues.holders() {
+            let id = self
+                .room
+                .lock()
+                .id_of(holder.member)
+                .unwrap_or("?")
+                .to_string();
+            let bytes = trace::count(holder.bytes, "byte");
+            self.trace.step(|| format!("{id}: {bytes} waiting"));
         }
     }
 }

@@ -38,22 +38,10 @@ pub struct Holder {
     pub since: Instant,
 }
 
-/// What the room does about its budget on this pass.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Under budget: take events as they come.
-    Under,
-    /// Over budget, and every holder still within its grace: take no events, retry the sockets.
-    PushBack,
-    /// Over budget: shed these members, the biggest first.
-    Shed(Vec<Holder>),
-}
-
-/// Judges a room where `queued` bytes wait in all, at `now`, against `limit`.
-pub fn judge(limit: usize, mut queued: usize, holders: Vec<Holder>, now: Instant) -> Verdict {
-    if queued < limit {
-        return Verdict::Under;
-    }
+/// Whom to shed from a room where `queued` bytes wait in all, at `now`: the holders past their
+/// grace, the biggest first, until the rest is under `limit`. Nobody when the room is under its
+/// budget; nobody either when every holder is within its grace, and then the room pushes back.
+pub fn to_shed(limit: usize, mut queued: usize, holders: Vec<Holder>, now: Instant) -> Vec<Holder> {
     let mut past_grace: Vec<Holder> = holders
         .into_iter()
         .filter(|holder| now.saturating_duration_since(holder.since) >= GRACE)
@@ -67,11 +55,7 @@ pub fn judge(limit: usize, mut queued: usize, holders: Vec<Holder>, now: Instant
         queued -= biggest.bytes;
         shed.push(biggest);
     }
-    if shed.is_empty() {
-        Verdict::PushBack
-    } else {
-        Verdict::Shed(shed)
-    }
+    shed
 }
 
 #[cfg(test)]
@@ -95,25 +79,23 @@ mod tests {
         ]
     }
 
-    fn members(verdict: Verdict) -> Vec<MemberId> {
-        match verdict {
-            Verdict::Shed(shed) => shed.iter().map(|holder| holder.member).collect(),
-            other => panic!("expected members to shed, got {other:?}"),
-        }
+    fn shed(queued: usize, holders: Vec<Holder>, now: Instant) -> Vec<MemberId> {
+        let shed = to_shed(LIMIT, queued, holders, now);
+        shed.iter().map(|holder| holder.member).collect()
     }
 
     #[test]
     fn under_budget_nobody_is_shed() {
         let now = Instant::now();
-        assert_eq!(judge(LIMIT, 999, holders(now), now), Verdict::Under);
+        assert_eq!(shed(999, holders(now), now), []);
     }
 
     /// The biggest go first, and only as many as it takes to be under the budget again.
     #[test]
     fn the_biggest_are_shed_until_the_room_is_under_budget() {
         let now = Instant::now();
-        assert_eq!(members(judge(LIMIT, 1100, holders(now), now)), [1]);
-        assert_eq!(members(judge(LIMIT, 1500, holders(now), now)), [1, 2]);
+        assert_eq!(shed(1100, holders(now), now), [1]);
+        assert_eq!(shed(1500, holders(now), now), [1, 2]);
     }
 
     /// A member behind for less than the grace (a reader paused for a moment) is not shed, even
@@ -126,7 +108,7 @@ mod tests {
             bytes: 1200,
             since: now - GRACE / 2,
         }];
-        assert_eq!(judge(LIMIT, 1200, recent.clone(), now), Verdict::PushBack);
-        assert_eq!(members(judge(LIMIT, 1200, recent, now + GRACE)), [4]);
+        assert_eq!(shed(1200, recent.clone(), now), []);
+        assert_eq!(shed(1200, recent, now + GRACE), [4]);
     }
 }

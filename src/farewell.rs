@@ -43,14 +43,6 @@ impl Farewells {
         self.under_way.is_empty()
     }
 
-    /// Gives up on the rest of every farewell but the line under way: each member gets `line`
-    /// next. For a stop whose grace is running out.
-    pub fn cut_to(&mut self, line: &str) {
-        for farewell in &mut self.under_way {
-            farewell.queue.cut_to(line);
-        }
-    }
-
     /// Sends what each socket takes now, closes those that took everything or are out of time,
     /// and returns the IDs of those whose time ran out first.
     pub fn flush(&mut self, limits: &Limits, now: Instant) -> Vec<String> {

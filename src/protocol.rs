@@ -219,12 +219,7 @@ pub fn throttled(wait: std::time::Duration) -> String {
 
 /// Sent to a member shed because the room's memory was full and it held the most of it (see
 /// [`crate::budget`]), before its connection is closed.
-pub fn shed_notice(bytes: usize) -> String {
-    format!(
-        "** Disconnected: you were reading too slowly and held the room's memory ({bytes} bytes \
-         waiting); reconnect to rejoin **"
-    )
-}
+pub const SHED: &str = "** Disconnected: you were reading too slowly and held the room's memory; reconnect to rejoin **";
 
 pub fn server_full(max_clients: usize) -> String {
     format!("** Server is full ({max_clients} users); try again later **")
