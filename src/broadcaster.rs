@@ -99,6 +99,11 @@ pub const MAX_BATCH: usize = 256;
 /// waits, the broadcaster sleeps on the channel as long as it is quiet.
 pub const RETRY_TICK: Duration = Duration::from_millis(5);
 
+/// How long the room must have been quiet, nothing waiting for anyone and no event, before the
+/// send queues give their big buffers back (`SendQueues::give_back_buffers`). A busy room keeps
+/// them, and refilling a buffer it just gave back would cost it page faults on every burst.
+pub const QUIET: Duration = Duration::from_secs(1);
+
 /// How long a stop gives its notice to reach everyone; whoever has not taken it by then is named in
 /// the log and closed. One second: the whole stop, logger included, stays within the two seconds
 /// a service manager or a person pressing Ctrl-C will wait.
@@ -136,18 +141,7 @@ pub fn run(
         trace,
     };
     while !stop.is_raised() {
-        let next = if broadcaster.pushes_back() {
-            // Backpressure: the channel fills up and the client threads wait (see crate::budget).
-            thread::sleep(RETRY_TICK);
-            Err(RecvTimeoutError::Timeout)
-        } else if broadcaster.queues.any_waiting() || !broadcaster.farewells.is_empty() {
-            events.recv_timeout(RETRY_TICK)
-        } else {
-            // Nothing waits for anyone: the moment to give a burst's buffers back.
-            broadcaster.queues.give_back_buffers();
-            events.recv().map_err(|_| RecvTimeoutError::Disconnected)
-        };
-        match next {
+        match broadcaster.next_event(&events) {
             Ok(first) => broadcaster.apply_batch(first, &events),
             Err(RecvTimeoutError::Timeout) => broadcaster.send(),
             Err(RecvTimeoutError::Disconnected) => break,
@@ -158,6 +152,25 @@ pub fn run(
 }
 
 impl Broadcaster {
+    /// Waits for the next event: not at all while the room pushes back (the channel fills up and
+    /// the client threads wait, see [`crate::budget`]), a [`RETRY_TICK`] while bytes wait, and
+    /// otherwise for as long as the room is quiet, giving a burst's big buffers back once it has
+    /// been quiet for [`QUIET`].
+    fn next_event(&mut self, events: &Receiver<Event>) -> Result<Event, RecvTimeoutError> {
+        if self.pushes_back() {
+            thread::sleep(RETRY_TICK);
+            return Err(RecvTimeoutError::Timeout);
+        }
+        if self.queues.any_waiting() || !self.farewells.is_empty() {
+            return events.recv_timeout(RETRY_TICK);
+        }
+        if let Ok(event) = events.recv_timeout(QUIET) {
+            return Ok(event);
+        }
+        self.queues.give_back_buffers();
+        events.recv().map_err(|_| RecvTimeoutError::Disconnected)
+    }
+
     /// Holds the room to its budget ([`crate::budget`]): sheds the biggest holders past their
     /// grace, or, if every holder is still within it, pushes back (returns true).
     fn pushes_back(&mut self) -> bool {

@@ -32,10 +32,10 @@ const SEND_FLAGS: libc::c_int = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
 
 /// The largest buffer an empty queue keeps once the room is quiet. While the room is busy, a
 /// member's emptied buffer is kept for its next lines whatever its size: allocating and freeing
-/// each batch's buffers was a fifth of the broadcaster's time (measured with `perf`). Once
-/// nothing waits for anyone, buffers that grew past this go back to the allocator
-/// ([`SendQueues::give_back_buffers`]), so a burst's peak does not stay allocated for the
-/// members' lifetime.
+/// each batch's buffers was a fifth of the broadcaster's time (measured with `perf`). Once the
+/// room has been quiet for a moment ([`crate::broadcaster::QUIET`]), buffers that grew past this
+/// go back to the allocator ([`SendQueues::give_back_buffers`]), so a burst's peak does not stay
+/// allocated for the members' lifetime.
 pub const KEPT_BUFFER: usize = 64 * 1024;
 
 /// Bytes owed to one member, oldest first.
