@@ -163,6 +163,7 @@ pub fn checks(text: &str) -> Vec<Check> {
     let mut found = Vec::new();
     for answer in text.split("<details>").skip(1) {
         let answer = answer.split("</details>").next().unwrap_or_default();
+        let visible = without_comments(answer);
         for comment in answer.split("<!-- check ").skip(1) {
             let claim = comment.split("-->").next().unwrap_or_default();
             let Some((kind, fields)) = claim.split_once(':') else {
@@ -171,11 +172,23 @@ pub fn checks(text: &str) -> Vec<Check> {
             found.push(Check {
                 kind: kind.trim().to_string(),
                 fields: fields.split('|').map(|f| f.trim().to_string()).collect(),
-                answer: answer.to_string(),
+                answer: visible.clone(),
             });
         }
     }
     found
+}
+
+/// `text` as a reader sees it: without its `<!-- ... -->` comments.
+fn without_comments(text: &str) -> String {
+    let mut visible = String::new();
+    for (at, piece) in text.split("<!--").enumerate() {
+        match at {
+            0 => visible.push_str(piece),
+            _ => visible.push_str(piece.split_once("-->").map_or("", |(_, rest)| rest)),
+        }
+    }
+    visible
 }
 
 /// True if `line` is what `pattern` shows, where `...` in the pattern stands for any text.
