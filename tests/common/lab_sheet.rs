@@ -180,7 +180,7 @@ pub fn checks(text: &str) -> Vec<Check> {
 }
 
 /// `text` as a reader sees it: without its `<!-- ... -->` comments.
-fn without_comments(text: &str) -> String {
+pub fn without_comments(text: &str) -> String {
     let mut visible = String::new();
     for (at, piece) in text.split("<!--").enumerate() {
         match at {
