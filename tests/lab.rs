@@ -57,17 +57,15 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn installed(program: &str, version_flag: &str) -> bool {
-    Command::new(program)
-        .arg(version_flag)
-        .output()
-        .is_ok_and(|o| o.status.success())
+/// True if `program` runs (whatever it says of the flag: `nc -h` exits 1).
+fn installed(program: &str, flag: &str) -> bool {
+    Command::new(program).arg(flag).output().is_ok()
 }
 
 /// Every segment, in order, each with fresh terminals on a fresh port.
 #[test]
 fn every_command_in_the_lab_sheet_runs_as_written() {
-    if !installed("nc", "-h") && !Path::new("/bin/nc").exists() {
+    if !installed("nc", "-h") {
         println!("skipped: nc not installed (apt-get install -y netcat-openbsd)");
         return;
     }
