@@ -91,6 +91,36 @@ fn every_command_in_the_lab_sheet_runs_as_written() {
     }
 }
 
+/// The sheet's commands that need a tmux session are run by the demo tests, through the script
+/// their `make` target runs.
+#[test]
+fn the_commands_left_to_the_demo_tests_are_run_there() {
+    let sheet = read("docs/lab.md");
+    let makefile = read("Makefile");
+    for (command, test, script) in RUN_ELSEWHERE {
+        assert!(
+            sheet.contains(&format!("\n{command}\n")),
+            "the sheet no longer runs {command}: take it out of RUN_ELSEWHERE"
+        );
+        let target = command.trim_start_matches("make ");
+        assert!(
+            recipe(&makefile, target).contains(script),
+            "make {target} does not run {script}"
+        );
+        assert!(read(test).contains(script), "{test} does not run {script}");
+    }
+}
+
+/// The tab-indented lines below `target:` in the Makefile.
+fn recipe(makefile: &str, target: &str) -> String {
+    let mut lines = makefile
+        .lines()
+        .skip_while(|l| !l.starts_with(&format!("{target}:")));
+    lines.next();
+    let body: Vec<&str> = lines.take_while(|l| l.starts_with('\t')).collect();
+    body.join("\n")
+}
+
 /// The terminals of one segment, and the port its servers listen on.
 struct Lab {
     port: u16,

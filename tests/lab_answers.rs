@@ -83,6 +83,22 @@ fn every_command_is_in_a_block_the_test_runs() {
     for block in &blocks {
         assert!(lab_sheet::label_fits(block), "a block's label: {block:#?}");
     }
+    let run: Vec<&String> = blocks
+        .iter()
+        .filter(|b| b.kind == Kind::Commands)
+        .flat_map(|b| &b.lines)
+        .collect();
+    let prose = sheet
+        .split("\n## What to leave out")
+        .next()
+        .unwrap_or_default();
+    for quoted in prose.split('`').skip(1).step_by(2) {
+        let command = quoted.starts_with("make ") || quoted.starts_with("nc ");
+        assert!(
+            !command || run.iter().any(|r| *r == quoted),
+            "`{quoted}` is named in the sheet but never run in a block"
+        );
+    }
 }
 
 /// Two to four questions for the race lab and for each step, each with a checked answer.
