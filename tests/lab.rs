@@ -7,7 +7,7 @@
 //! the sheet's own screens, which this file runs. So the sheet cannot drift from the code.
 //!
 //! Needs `nc` (netcat-openbsd) and, for the Go segments, Go; says `skipped: ...` without them.
-//! `.ci/run` installs both.
+//! `.ci/run` installs both. `LAB_SEGMENT=6 cargo test --test lab` plays segment 6 alone.
 
 mod common;
 #[path = "common/lab_sheet.rs"]
