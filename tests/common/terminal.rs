@@ -51,6 +51,11 @@ impl Terminal {
             .args(["-c", command])
             .current_dir(dir)
             .process_group(0)
+            // A student's terminal is no sub-make: under `make test` these would make the sheet's
+            // own `make` print `Entering directory` lines and share the outer make's jobs.
+            .env_remove("MAKELEVEL")
+            .env_remove("MAKEFLAGS")
+            .env_remove("MFLAGS")
             .stdin(Stdio::piped())
             .stdout(writer.try_clone().expect("a second end for standard error"))
             .stderr(writer);
