@@ -9,6 +9,7 @@ pub mod log;
 pub mod numbered;
 pub mod program;
 pub mod server_process;
+pub mod terminal;
 pub mod trickle;
 
 use realtime_chat::logger::LogSink;

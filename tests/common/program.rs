@@ -102,7 +102,8 @@ impl Drop for Program {
     }
 }
 
-fn forward_lines(output: impl Read + Send + 'static) -> Receiver<String> {
+/// Each line `output` prints, without its newline, as it comes; disconnected once it closes.
+pub fn forward_lines(output: impl Read + Send + 'static) -> Receiver<String> {
     let (lines, receiver) = crossbeam_channel::unbounded();
     thread::spawn(move || {
         let mut reader = BufReader::new(output);
