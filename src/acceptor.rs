@@ -86,11 +86,9 @@ pub fn run(
             }
         }
     }
-    // Only a wake-up for a broadcaster asleep on an empty channel: a full one means it is awake
-    // and sees the stop signal by itself, so the stop never waits for room in the channel.
-    // NOTE: ignoring errors: a full channel needs no wake-up; a gone broadcaster, nobody to tell.
-    let _ = events.try_send(Event::Shutdown);
     // Dropping `events` here is what lets the broadcaster finish once the client threads are gone.
+    // It sees the stop itself (it waits on the stop signal too), never behind a full channel.
+    drop(events);
 }
 
 /// Failing `accept`s, logged at most once per [`ACCEPT_ERROR_LOG_INTERVAL`].

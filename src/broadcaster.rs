@@ -39,14 +39,14 @@ use crate::room::{MemberId, SharedRoom};
 use crate::send_queue::SendQueues;
 use crate::stop_signal::StopSignal;
 use crate::trace::{self, Trace};
-use crossbeam_channel::{Receiver, RecvTimeoutError};
+use crossbeam_channel::{Receiver, RecvTimeoutError, select};
 use std::net::Shutdown;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// Something that happened, sent by a client thread (or the acceptor, for `Shutdown`) to the
-/// broadcaster. The channel's order is the room's order: the broadcaster applies events one by one.
+/// Something that happened, sent by a client thread to the broadcaster. The channel's order is
+/// the room's order: the broadcaster applies events one by one.
 pub enum Event {
     /// A member has claimed its ID and waits to be announced.
     Joined(MemberId),
@@ -58,9 +58,6 @@ pub enum Event {
     UsersAsked(MemberId),
     /// The member's connection ended (`/quit`, end of stream or a read error).
     Left(MemberId),
-    /// The server is stopping. Only a wake-up: the broadcaster acts on the stop signal itself,
-    /// which cannot wait behind a full channel.
-    Shutdown,
 }
 
 impl Event {
@@ -72,7 +69,6 @@ impl Event {
             Event::Reply { .. } => "Reply",
             Event::UsersAsked(_) => "UsersAsked",
             Event::Left(_) => "Left",
-            Event::Shutdown => "Shutdown",
         }
     }
 }
@@ -109,6 +105,9 @@ pub const QUIET: Duration = Duration::from_secs(1);
 /// a service manager or a person pressing Ctrl-C will wait.
 pub const STOP_GRACE: Duration = Duration::from_secs(1);
 
+/// What waiting for an event gives: an event, or a timeout (or the end of every sender).
+type Received = Result<Event, RecvTimeoutError>;
+
 /// The broadcaster's own state: nothing here is shared, so nothing here needs a lock.
 struct Broadcaster {
     room: SharedRoom,
@@ -141,10 +140,10 @@ pub fn run(
         trace,
     };
     while !stop.is_raised() {
-        match broadcaster.next_event(&events) {
-            Ok(first) => broadcaster.apply_batch(first, &events),
-            Err(RecvTimeoutError::Timeout) => broadcaster.send(),
-            Err(RecvTimeoutError::Disconnected) => break,
+        match broadcaster.next_event(&events, &stop) {
+            Some(Ok(first)) => broadcaster.apply_batch(first, &events),
+            Some(Err(_)) => broadcaster.send(),
+            None => break,
         }
     }
     broadcaster.shut_down();
@@ -152,23 +151,26 @@ pub fn run(
 }
 
 impl Broadcaster {
-    /// Waits for the next event: not at all while the room pushes back (the channel fills up and
-    /// the client threads wait, see [`crate::budget`]), a [`RETRY_TICK`] while bytes wait, and
-    /// otherwise for as long as the room is quiet, giving a burst's big buffers back once it has
-    /// been quiet for [`QUIET`].
-    fn next_event(&mut self, events: &Receiver<Event>) -> Result<Event, RecvTimeoutError> {
+    /// Waits for the next event, or a timeout (`Err`), or the stop (`None`): Go's `select` over
+    /// the event channel, `done` and a timer. It takes no event while the room pushes back (the
+    /// channel fills up and the client threads wait, see [`crate::budget`]); it waits a
+    /// [`RETRY_TICK`] while bytes wait, and otherwise [`QUIET`], after which a quiet room gives a
+    /// burst's big buffers back.
+    fn next_event(&mut self, events: &Receiver<Event>, stop: &StopSignal) -> Option<Received> {
         if self.pushes_back() {
-            thread::sleep(RETRY_TICK);
-            return Err(RecvTimeoutError::Timeout);
+            return (!stop.sleep(RETRY_TICK)).then_some(Err(RecvTimeoutError::Timeout));
         }
-        if self.queues.any_waiting() || !self.farewells.is_empty() {
-            return events.recv_timeout(RETRY_TICK);
+        let busy = self.queues.any_waiting() || !self.farewells.is_empty();
+        select! {
+            recv(events) -> event => Some(event.map_err(|_| RecvTimeoutError::Disconnected)),
+            recv(stop.done()) -> _ => None,
+            default(if busy { RETRY_TICK } else { QUIET }) => {
+                if !busy {
+                    self.queues.give_back_buffers();
+                }
+                Some(Err(RecvTimeoutError::Timeout))
+            }
         }
-        if let Ok(event) = events.recv_timeout(QUIET) {
-            return Ok(event);
-        }
-        self.queues.give_back_buffers();
-        events.recv().map_err(|_| RecvTimeoutError::Disconnected)
     }
 
     /// Holds the room to its budget ([`crate::budget`]): sheds the biggest holders past their
@@ -226,8 +228,6 @@ impl Broadcaster {
                 self.queues.append(member, &line);
             }
             Event::Left(member) => self.remove(member, None),
-            // The loop sees the stop signal itself; this event only woke it.
-            Event::Shutdown => {}
         }
     }
 

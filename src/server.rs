@@ -13,11 +13,10 @@
 //! [`crate::acceptor`].
 //!
 //! Shutdown's order ([`Server::shutdown`], or [`Stopper::stop`] from another thread): the stop
-//! signal is raised; the acceptor stops accepting, wakes the broadcaster (an `Event::Shutdown`, if
-//! the channel has room: a full channel means the broadcaster is awake anyway) and drops its
-//! sender; the broadcaster, which looks at the signal on every pass, tells every joined client
-//! within [`crate::broadcaster::STOP_GRACE`], closes every connection, and ends once the last
-//! client thread has dropped its sender.
+//! signal is raised (Go's `close(done)`); the acceptor stops accepting and drops its sender; the
+//! broadcaster, which waits on the signal beside its channel, tells every joined client within
+//! [`crate::broadcaster::STOP_GRACE`], closes every connection, and ends once the last client
+//! thread has dropped its sender.
 
 use crate::acceptor;
 use crate::broadcaster;

@@ -1,56 +1,68 @@
-//! The server's stop signal: one flag that every thread can check, and that wakes every thread
-//! sleeping on it the moment it is raised.
+//! The server's stop signal: Go's `done` channel, closed once, which every thread can check and
+//! which wakes every thread waiting on it.
 //!
-//! Go counterpart: none (the original never stops gracefully); in Go this is a `done` channel
-//! that is closed, and a `select` on it beside a timer. Here a paced client thread sleeps on a
-//! `parking_lot::Condvar` with a timeout instead of `thread::sleep`, so a stop wakes it at once:
-//! with `thread::sleep`, a paced thread slept through the stop, then went on reading the lines
-//! still queued in its socket at the paced rate, and the server took minutes to exit (18.5 s
-//! after SIGTERM with 150 lines queued; never, with `--max-rate 1` and 1,000).
+//! Go counterpart: none in the original, which never stops gracefully; the Go idiom is
+//!
+//! ```go
+//! done := make(chan struct{})
+//! close(done)                                  // stop: every receive on done returns at once
+//! select { case <-done: ...; default: }        // is it stopping?
+//! select { case <-done: ...; case <-time.After(d): }  // sleep, woken by the stop
+//! ```
+//!
+//! Here the channel is a crossbeam channel on which nothing is ever sent: dropping its one
+//! `Sender` closes it, and from then on every receive returns `Disconnected` at once. A paced
+//! client thread sleeps in `recv_timeout` on it instead of `thread::sleep`, so a stop wakes it at
+//! once: with `thread::sleep`, a paced thread slept through the stop, then went on reading the
+//! lines still queued in its socket at the paced rate, and the server took minutes to exit
+//! (18.5 s after SIGTERM with 150 lines queued; never, with `--max-rate 1` and 1,000). The
+//! broadcaster waits on it beside its event channel (`select!`, as in Go), so a stop never waits
+//! behind a full channel.
 
-use parking_lot::{Condvar, Mutex};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TryRecvError};
+use parking_lot::Mutex;
+use std::convert::Infallible;
+use std::time::Duration;
 
-/// Raised once by [`crate::server::Stopper::stop`]; read by the acceptor and every client thread.
-#[derive(Default)]
+/// Raised once by [`crate::server::Stopper::stop`]; read by the acceptor, the broadcaster and
+/// every client thread.
 pub struct StopSignal {
-    /// True once the server is stopping. An atomic, so that the check every client thread makes
-    /// before every line it reads is one load, never a lock that all of them share.
-    raised: AtomicBool,
-    /// Taken by a sleeper around its check and its wait, and by [`StopSignal::raise`] around its
-    /// store, so that a sleeper cannot check, miss the wake-up, and then wait its whole delay.
-    sleepers: Mutex<()>,
-    /// Wakes every [`StopSignal::sleep`] when the signal is raised.
-    wake: Condvar,
+    /// The channel's one sender, taken and dropped by [`StopSignal::raise`]: that closes it.
+    closer: Mutex<Option<Sender<Infallible>>>,
+    /// Every thread's end. Capacity 1, not 0: crossbeam's zero-capacity channel takes a lock on
+    /// every `try_recv`, and every client thread checks the signal before every line it reads.
+    done: Receiver<Infallible>,
+}
+
+impl Default for StopSignal {
+    fn default() -> StopSignal {
+        let (closer, done) = crossbeam_channel::bounded(1);
+        StopSignal {
+            closer: Mutex::new(Some(closer)),
+            done,
+        }
+    }
 }
 
 impl StopSignal {
-    /// Raises the signal and wakes every sleeper. Returns false if it was raised already.
+    /// Closes the channel, waking every waiter. Returns false if it was closed already.
     pub fn raise(&self) -> bool {
-        let _sleepers = self.sleepers.lock();
-        if self.raised.swap(true, Ordering::SeqCst) {
-            return false;
-        }
-        self.wake.notify_all();
-        true
+        self.closer.lock().take().is_some()
     }
 
     pub fn is_raised(&self) -> bool {
-        self.raised.load(Ordering::SeqCst)
+        self.done.try_recv() == Err(TryRecvError::Disconnected)
     }
 
     /// Sleeps for `duration`, or less if the signal is raised meanwhile. Returns whether it is
     /// raised, so a caller knows whether to go on.
     pub fn sleep(&self, duration: Duration) -> bool {
-        let deadline = Instant::now() + duration;
-        let mut sleepers = self.sleepers.lock();
-        while !self.is_raised() {
-            if self.wake.wait_until(&mut sleepers, deadline).timed_out() {
-                break;
-            }
-        }
-        self.is_raised()
+        self.done.recv_timeout(duration) == Err(RecvTimeoutError::Disconnected)
+    }
+
+    /// The channel itself, for a thread that waits on it beside another (`select!`).
+    pub fn done(&self) -> &Receiver<Infallible> {
+        &self.done
     }
 }
 
