@@ -11,11 +11,11 @@
 mod subjects;
 
 use crossbeam_channel::RecvTimeoutError;
-use std::os::unix::process::CommandExt;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use subjects::common::program::Program;
 use subjects::common::{Client, LINE_TIMEOUT};
+use subjects::shell::Shell;
 use subjects::{Limits, Running, Subject, start};
 
 /// How long Sarah's screen must stay still for the room to count as frozen. Generous against a
@@ -306,89 +306,6 @@ fn peak_memory(pid: u32) -> u64 {
         .and_then(|number| number.trim().parse::<u64>().ok())
         .expect("a VmHWM line in kB");
     kib * 1024
-}
-
-/// One of the Try's terminals: its command run by `sh`, in a process group of its own, so that
-/// the whole pipeline can be signalled (Ctrl-Z) and, when the test ends, killed.
-struct Shell {
-    program: Program,
-}
-
-impl Shell {
-    /// Runs `command` with the chapter's port 5000 replaced by `port`.
-    fn start(command: &str, port: u16) -> Shell {
-        assert!(command.contains("127.0.0.1 5000"), "{command}");
-        let command = command.replace("127.0.0.1 5000", &format!("127.0.0.1 {port}"));
-        let program = Program::start(Command::new("sh").args(["-c", &command]).process_group(0));
-        Shell { program }
-    }
-
-    fn type_line(&mut self, line: &str) {
-        self.program.type_line(line);
-    }
-
-    /// Reads lines until one contains `wanted`, and returns it; each line within `wait`. (Every
-    /// command here prints a bounded number of lines, so this ends.)
-    fn wait_for(&self, wanted: &str, wait: Duration) -> String {
-        loop {
-            let line = self.line(wait);
-            if line.contains(wanted) {
-                return line;
-            }
-        }
-    }
-
-    fn line(&self, wait: Duration) -> String {
-        self.program
-            .line_within(wait)
-            .unwrap_or_else(|error| panic!("no line in {wait:?}: {error}"))
-    }
-
-    /// Whether the command has ended (closed its output) within `wait`; its lines are skipped.
-    fn ends_within(&self, wait: Duration) -> bool {
-        let deadline = Instant::now() + wait;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.program.line_within(left) {
-                Ok(_) => {}
-                Err(RecvTimeoutError::Disconnected) => return true,
-                Err(RecvTimeoutError::Timeout) => return false,
-            }
-        }
-    }
-
-    /// Ctrl-Z: stops every process of the command.
-    fn stop(&self) {
-        assert!(
-            self.signal(libc::SIGSTOP),
-            "stopping {:?}",
-            self.program.pid()
-        );
-    }
-
-    /// `fg`: lets them run again.
-    fn resume(&self) {
-        assert!(
-            self.signal(libc::SIGCONT),
-            "resuming {:?}",
-            self.program.pid()
-        );
-    }
-
-    /// Signals the command's process group (its ID is the shell's); false if it has ended.
-    fn signal(&self, signal: libc::c_int) -> bool {
-        let group = -(self.program.pid() as libc::pid_t);
-        // SAFETY: kill only sends a signal, to the group this shell was started in.
-        unsafe { libc::kill(group, signal) == 0 }
-    }
-}
-
-impl Drop for Shell {
-    fn drop(&mut self) {
-        // The whole pipeline, not only `sh` (which `Program` kills and reaps after this). It may
-        // have ended already.
-        self.signal(libc::SIGKILL);
-    }
 }
 
 /// The reader of the chapter finds each step's commands, without their comments.
