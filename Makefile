@@ -92,9 +92,17 @@ test:
 	cargo test --workspace
 
 # `make exercise N=3`: exercise 3's test (docs/exercises.md), ignored by `make test` until solved.
+# An exercise is a numbered item of docs/exercises.md; those without a test in tests/exercises.rs
+# are measurements (7, 8), and say so instead of running no test and printing `ok`.
 exercise:
 	@test -n "$(N)" || { echo "exercise: which one? make exercise N=3 (see docs/exercises.md)" >&2; exit 2; }
-	cargo test --test exercises exercise_$(N)_ -- --ignored
+	@grep -q '^$(N)\. ' docs/exercises.md || { echo "exercise: there is no exercise $(N): \
+	docs/exercises.md numbers them 1 to $$(grep -c '^[0-9][0-9]*\. ' docs/exercises.md)" >&2; exit 2; }
+	@if grep -q 'fn exercise_$(N)_' tests/exercises.rs; then \
+	  echo "cargo test --test exercises exercise_$(N)_ -- --ignored"; \
+	  cargo test --test exercises exercise_$(N)_ -- --ignored; \
+	else echo "exercise: exercise $(N) has no test: it is a measurement; check your numbers \
+	against docs/solutions/answers.md"; fi
 
 # Every model solution (docs/solutions/) makes its exercise's test pass, in a scratch copy of the
 # repository; CI runs it after `make test`, which it would slow by minutes (one rebuild per patch).
@@ -192,5 +200,6 @@ bench-design:
 	  && $(abspath $(BENCH_BIN))/loadgen --table mirror.jsonl ours.jsonl \
 	  && echo "== the headline: ours and the Go original (ratio Go / ours)" \
 	  && $(abspath $(BENCH_BIN))/loadgen --table ours.jsonl go.jsonl; } | tee tables.txt
-	@grep -P '^(classroom|burst)\t' $(DESIGN_DIR)/latencies.txt > $(DESIGN_DIR)/picture.txt
+# A tab after the scenario's name: `grep -E` and printf, as macOS's grep has no `-P`.
+	@grep -E "^(classroom|burst)$$(printf '\t')" $(DESIGN_DIR)/latencies.txt > $(DESIGN_DIR)/picture.txt
 	$(BENCH_BIN)/loadgen --plot $(DESIGN_DIR)/picture.txt $(DESIGN_PICTURE)

@@ -76,7 +76,11 @@ demo_attach() {
   if [ -n "${DEMO_DETACHED:-}" ]; then
     echo "demo: running detached: tmux -L $DEMO_SOCKET attach"
   else
+    local socket
+    socket=$(demo_tmux display-message -p '#{socket_path}')
     tmux -L "$DEMO_SOCKET" attach || true
+    # Ended while attached (every client left): tmux leaves its socket behind.
+    demo_tmux has-session 2>/dev/null || rm -f "$socket"
   fi
 }
 

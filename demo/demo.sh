@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: the server, traced, and three clients already joined as Ahmed, Omar and Sarah, in
 # tmux panes side by side. Type in any client pane; the server pane shows each thread at work.
+# It ends when the last client has left (`/quit` in each), or with `make demo-stop`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . demo/common.sh
@@ -41,5 +42,10 @@ done
 demo_tmux set-option -w -t demo:room main-pane-width 50%
 demo_tmux set-option -w -t demo:room main-pane-height "$(( rows / 2 > 16 ? rows / 2 : 16 ))"
 demo_tmux select-layout -t demo:room "$layout"
-demo_decorate "leave: /quit in each client, or Ctrl-B d to detach; make demo-stop ends it "
+# The demo ends when the last client has left: once a pane exits and only the server's is left,
+# the session goes, and with it the server and the attached terminal.
+demo_tmux set-hook -t demo pane-exited \
+  "if-shell -F '#{==:#{window_panes},1}' 'kill-session -t demo'"
+# Short enough for 80 columns, beside tmux's window list.
+demo_decorate "/quit in each client ends it; Ctrl-B d detaches "
 demo_attach

@@ -197,7 +197,26 @@ fn configure_socket(stream: &TcpStream, config: &Config) -> io::Result<()> {
         .with_retries(KEEPALIVE_RETRIES);
     let socket = SockRef::from(stream);
     socket.set_tcp_keepalive(&keepalive)?;
+    // NOTE: only where socket2 defines it (the same `cfg` as its `set_tcp_user_timeout`). macOS
+    // has no `TCP_USER_TIMEOUT`: there a vanished peer in a busy room is noticed by TCP's own
+    // retransmission timeout, or by `--write-timeout` once its socket buffer is full (design.md).
+    #[cfg(any(
+        target_os = "android",
+        target_os = "fuchsia",
+        target_os = "linux",
+        target_os = "cygwin",
+    ))]
     socket.set_tcp_user_timeout(Some(config.peer_timeout))?;
+    // Apple's systems have no reliable `MSG_NOSIGNAL` (see `crate::send_queue`): the socket itself
+    // is told not to raise SIGPIPE (socket2's `set_nosigpipe` has this `cfg`).
+    #[cfg(any(
+        target_os = "ios",
+        target_os = "visionos",
+        target_os = "macos",
+        target_os = "tvos",
+        target_os = "watchos",
+    ))]
+    socket.set_nosigpipe(true)?;
     stream.set_nodelay(true)
 }
 
@@ -239,6 +258,12 @@ mod tests {
         assert_eq!(socket.tcp_keepalive_time().unwrap(), KEEPALIVE_IDLE);
         assert_eq!(socket.tcp_keepalive_interval().unwrap(), KEEPALIVE_INTERVAL);
         assert_eq!(socket.tcp_keepalive_retries().unwrap(), KEEPALIVE_RETRIES);
+        #[cfg(any(
+            target_os = "android",
+            target_os = "fuchsia",
+            target_os = "linux",
+            target_os = "cygwin",
+        ))]
         assert_eq!(
             socket.tcp_user_timeout().unwrap(),
             Some(Config::default().peer_timeout)

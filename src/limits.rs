@@ -63,8 +63,15 @@ pub struct ThreadBound {
 }
 
 /// The tightest of the limits on threads that this system reports, or `None` where it reports
-/// none (no `/proc`, no limit set).
+/// none (no limit set).
+///
+/// Linux only. Elsewhere (macOS) there is no `/proc` to read them from, and `RLIMIT_NPROC` counts
+/// processes, not threads, so none of these bounds would be true: `--max-clients` is kept as
+/// given, and a client thread that cannot be started closes its one connection (`crate::acceptor`).
 pub fn thread_bound() -> Option<ThreadBound> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
     [map_bound(), tasks_bound(), process_bound()]
         .into_iter()
         .flatten()
@@ -241,10 +248,12 @@ mod tests {
 
     #[test]
     fn this_machine_reports_its_thread_limits() {
-        // Linux has /proc: the vm.max_map_count bound at least is there.
+        // Linux has /proc: the vm.max_map_count bound at least is there. Elsewhere, none.
         if cfg!(target_os = "linux") {
             let bound = thread_bound().expect("a bound on Linux");
             assert!(bound.clients > 0, "{bound:?}");
+        } else {
+            assert_eq!(thread_bound(), None);
         }
     }
 }

@@ -28,7 +28,12 @@ use std::time::Instant;
 /// (only for this call: the socket stays blocking for its client thread, which reads it), and
 /// report a vanished peer as an error rather than with `SIGPIPE` (std's own writes do the same).
 /// std has neither a per-call non-blocking send nor these constants, hence `socket2` and `libc`.
+#[cfg(not(target_vendor = "apple"))]
 const SEND_FLAGS: libc::c_int = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+/// Apple's headers gained `MSG_NOSIGNAL` only lately (older macOS has none), so there each client
+/// socket is set `SO_NOSIGPIPE` instead (`crate::acceptor`), and Rust ignores SIGPIPE anyway.
+#[cfg(target_vendor = "apple")]
+const SEND_FLAGS: libc::c_int = libc::MSG_DONTWAIT;
 
 /// The largest buffer an empty queue keeps once the room is quiet. While the room is busy, a
 /// member's emptied buffer is kept for its next lines whatever its size: allocating and freeing

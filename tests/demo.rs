@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use tmux::TmuxServer;
+use tmux::{Attached, TmuxServer};
 
 /// How long a pane may take to show what it should: generous, as the machines are shared.
 const SCREEN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -38,6 +38,36 @@ fn every_demo_script_parses() {
     }
 }
 
+/// What bash 4 added and macOS's bash 3.2 lacks: the scripts use none of it.
+const BASH_4_ONLY: [&str; 9] = [
+    "declare -A",
+    "local -A",
+    "mapfile",
+    "readarray",
+    "coproc",
+    ",,}",
+    "^^}",
+    "|&",
+    "&>>",
+];
+
+#[test]
+fn every_demo_script_runs_on_the_bash_of_macos() {
+    for script in SCRIPTS {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
+        let text = std::fs::read_to_string(&path).expect("the script is there");
+        for feature in BASH_4_ONLY {
+            let found = text
+                .lines()
+                .find(|line| !line.trim_start().starts_with('#') && line.contains(feature));
+            assert_eq!(
+                found, None,
+                "{script} uses {feature:?}, which bash 3.2 lacks"
+            );
+        }
+    }
+}
+
 /// `make demo`: the server pane traces the three joins, and Sarah, the last to join, sees the
 /// other two in her user list.
 #[test]
@@ -57,22 +87,40 @@ fn the_room_demo_starts_three_joined_clients_beside_a_traced_server() {
     );
 }
 
-/// `make demo-stall`: three rooms side by side, each column a server above Sarah's view of its
-/// room, the story across the bottom; the story ends with Sarah's counts, and the Go original and
-/// its Rust mirror freeze (Omar's 30 lines do not all get through) while ours delivers them all.
+/// `make demo-stall` on a laptop or projector, 100x30: the last screen a person sees shows the
+/// lesson, three rooms side by side, each a server above Sarah's view of its room, the story
+/// across the bottom with Sarah's counts whole on its rows: the Go original and its Rust mirror
+/// stuck (Omar's 30 lines do not all get through, and Sarah's pane stops at the count) while ours
+/// delivers them all.
 #[test]
-fn the_stall_demo_lays_out_three_rooms_and_only_ours_carries_on() {
+fn the_stall_demo_ends_on_its_lesson_at_100x30() {
+    stall_demo_ends_on_its_lesson(100, 30);
+}
+
+/// The same on the smallest terminal the demo accepts.
+#[test]
+fn the_stall_demo_ends_on_its_lesson_at_80x24() {
+    stall_demo_ends_on_its_lesson(80, 24);
+}
+
+fn stall_demo_ends_on_its_lesson(columns: u16, rows: u16) {
     let Some(go) = go_original::go_original() else {
         return;
     };
     let go_dir = go.server.parent().expect("the Go binaries' folder");
-    let Some(tmux) = Tmux::start("stall", &[("GO_BIN", go_dir)]) else {
+    let size = format!("{columns}x{rows}");
+    let env = [("GO_BIN", go_dir), ("DEMO_SIZE", Path::new(&size))];
+    let Some(tmux) = Tmux::start("stall", &env) else {
         return;
     };
+    let Some(mut person) = Attached::to(&tmux.server, columns, rows) else {
+        return;
+    };
+    let screen = person.wait_for("make demo-stop ends the demo", STORY_TIMEOUT);
     let panes = tmux.panes();
     let rooms = ["go", "mirror", "ours"];
     let servers = ["Go original", "Rust mirror", "ours"].map(|title| pane(&panes, title));
-    let sarahs = rooms.map(|room| pane(&panes, &format!("Sarah in the {room} room")));
+    let sarahs = rooms.map(|room| pane(&panes, &format!("Sarah, {room} room")));
     let story = pane(&panes, "what is happening");
     for column in 0..3 {
         let (server, sarah) = (&servers[column], &sarahs[column]);
@@ -97,15 +145,38 @@ fn the_stall_demo_lays_out_three_rooms_and_only_ours_carries_on() {
     }
     assert_eq!(
         (story.left, story.width),
-        (0, tmux.window_width()),
-        "the story spans the window:\n{panes:#?}"
+        (0, u32::from(columns)),
+        "the story spans the screen:\n{panes:#?}"
     );
+    assert!(story.height >= 4, "the counts have room:\n{panes:#?}");
 
-    let screen = tmux.wait_for_pane_with_within("ours room: Sarah saw", STORY_TIMEOUT);
-    let counts = rooms.map(|room| omar_lines_seen(&screen, room));
-    assert!(counts[0] < 30, "the Go room freezes:\n{screen}");
-    assert!(counts[1] < 30, "the mirror freezes like Go:\n{screen}");
-    assert_eq!(counts[2], 30, "ours carries on:\n{screen}");
+    let text = screen.join("\n");
+    let counts = rooms.map(|room| omar_lines_seen(&text, room));
+    assert!(counts[0] < 30, "the Go room freezes:\n{text}");
+    assert!(counts[1] < 30, "the mirror freezes like Go:\n{text}");
+    assert_eq!(counts[2], 30, "ours carries on:\n{text}");
+    // And the screen stays so until `make demo-stop`: Sleepy sleeps on, so the frozen rooms never
+    // catch up. A few seconds stand for "until": a room that caught up would do it in less.
+    person.watch(STILL_STUCK);
+    for (sarah, count) in sarahs.iter().zip(counts) {
+        let shown = person.rows(sarah.left as u16, sarah.width as u16);
+        let last = (sarah.top..sarah.top + sarah.height)
+            .filter_map(|row| last_omar_line(&shown[row as usize]))
+            .next_back();
+        assert_eq!(last, Some(count), "Sarah's pane ends at her count:\n{text}");
+    }
+}
+
+/// How long the last screen is watched for a frozen room that catches up. Once its sleeper is
+/// gone, a room delivers Omar's waiting lines in milliseconds.
+const STILL_STUCK: Duration = Duration::from_secs(3);
+
+/// The number in a row that shows `[Omar]: Omar's line 6`.
+fn last_omar_line(row: &str) -> Option<u32> {
+    row.trim()
+        .strip_prefix("[Omar]: Omar's line ")?
+        .parse()
+        .ok()
 }
 
 /// How long the stall story takes to tell, with room for a busy machine: it counts after 32 s.
@@ -118,6 +189,7 @@ struct Pane {
     left: u32,
     top: u32,
     width: u32,
+    height: u32,
 }
 
 /// The one pane whose title starts with `title`.
@@ -161,29 +233,32 @@ fn the_room_demo_at_100x30_shows_the_banner_and_the_first_step() {
     assert!(first_step.starts_with("[acceptor]"), "{server}");
 }
 
-/// Below 80x24 the demo says what to do instead of drawing panes too small to read, and leaves
+/// Below 80x24 both demos say what to do instead of drawing panes too small to read, and leave
 /// nothing behind.
 #[test]
-fn the_room_demo_refuses_a_terminal_too_small_to_read() {
+fn the_demos_refuse_a_terminal_too_small_to_read() {
     if Command::new("tmux").arg("-V").output().is_err() {
         println!("skipped: tmux not installed");
         return;
     }
-    let output = Command::new("demo/demo.sh")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DEMO_SIZE", "70x20")
-        .env(
-            "DEMO_SOCKET",
-            format!("realtime-chat-test-small-{}", std::process::id()),
-        )
-        .output()
-        .expect("the demo script runs");
-    assert!(!output.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "demo: needs a terminal of at least 80x24; this one is 70x20: enlarge the window or make \
-         the font smaller, then run it again\n"
-    );
+    for demo in ["demo", "stall"] {
+        let output = Command::new(format!("demo/{demo}.sh"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("DEMO_SIZE", "70x20")
+            .env(
+                "DEMO_SOCKET",
+                format!("realtime-chat-test-small-{}", std::process::id()),
+            )
+            .output()
+            .expect("the demo script runs");
+        assert!(!output.status.success());
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "demo: needs a terminal of at least 80x24; this one is 70x20: enlarge the window or \
+             make the font smaller, then run it again\n",
+            "demo/{demo}.sh"
+        );
+    }
 }
 
 /// `make demo-stop` from a second terminal is a normal end: the terminal attached to the demo
@@ -218,25 +293,7 @@ fn stopping_the_demo_from_another_terminal_exits_0_and_leaves_nothing() {
         dir: PathBuf::new(),
     };
     tmux.wait_for_pane_with("[SERVER] User 'Sarah' joined the chat");
-    // The script records its folder just before it attaches.
-    let started = Instant::now();
-    let dir = loop {
-        let shown = tmux.run(&["show-environment", "-g", "DEMO_DIR"]);
-        if let Some(dir) = shown.trim().strip_prefix("DEMO_DIR=") {
-            break PathBuf::from(dir);
-        }
-        assert!(started.elapsed() < SCREEN_TIMEOUT, "no DEMO_DIR in tmux");
-        // A pause between polls: tmux's environment offers no line to wait on.
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let socket_path = PathBuf::from(
-        tmux.run(&["display-message", "-p", "#{socket_path}"])
-            .trim(),
-    );
-    assert!(
-        dir.is_dir() && socket_path.exists(),
-        "{dir:?} {socket_path:?}"
-    );
+    let (dir, socket_path) = tmux.folder_and_socket();
 
     let stop = Command::new("bash")
         .args(["-c", ". demo/common.sh && demo_stop"])
@@ -246,6 +303,54 @@ fn stopping_the_demo_from_another_terminal_exits_0_and_leaves_nothing() {
         .expect("demo_stop runs");
     assert_eq!(text(&stop), "demo stopped\n");
     assert_eq!(attached.wait().expect("script ends").code(), Some(0));
+    assert!(!dir.exists(), "{dir:?} is left behind");
+    assert!(!socket_path.exists(), "{socket_path:?} is left behind");
+}
+
+/// `make demo` on the smallest terminal it accepts, 80x24, as a person runs it: the status line
+/// says how to leave, whole; `/quit` in the three clients ends the demo: the attached terminal
+/// returns, `make demo` exits 0, and the demo's log folder and tmux socket are gone.
+#[test]
+fn the_room_demo_at_80x24_ends_when_the_last_client_leaves() {
+    let socket = format!("realtime-chat-test-quit-{}", std::process::id());
+    let Some(server) = TmuxServer::named(socket.clone()) else {
+        return;
+    };
+    let binaries = Path::new(env!("CARGO_BIN_EXE_server"))
+        .parent()
+        .expect("a folder");
+    let mut script = Command::new("script");
+    script
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DEMO_SOCKET", &socket)
+        .env("BIN", binaries);
+    let Some(mut person) = Attached::run(script, "demo/demo.sh", 80, 24) else {
+        return;
+    };
+    let status = "/quit in each client ends it; Ctrl-B d detaches";
+    let screen = person.wait_for(status, SCREEN_TIMEOUT);
+    assert!(
+        screen.last().is_some_and(|row| row.contains(status)),
+        "the status line, whole, on the last row:\n{}",
+        screen.join("\n")
+    );
+    let tmux = Tmux {
+        server,
+        dir: PathBuf::new(),
+    };
+    tmux.wait_for_pane_with("[SERVER] User 'Sarah' joined the chat");
+    let (dir, socket_path) = tmux.folder_and_socket();
+    let panes = tmux.run(&["list-panes", "-F", "#{pane_id} #{pane_title}"]);
+    let clients: Vec<&str> = panes
+        .lines()
+        .filter(|pane| pane.contains("/quit leaves"))
+        .filter_map(|pane| pane.split(' ').next())
+        .collect();
+    assert_eq!(clients.len(), 3, "{panes}");
+    for pane in clients {
+        tmux.run(&["send-keys", "-t", pane, "/quit", "Enter"]);
+    }
+    assert_eq!(person.exit_code_within(SCREEN_TIMEOUT), Some(0));
     assert!(!dir.exists(), "{dir:?} is left behind");
     assert!(!socket_path.exists(), "{socket_path:?} is left behind");
 }
@@ -306,30 +411,42 @@ impl Tmux {
         all
     }
 
+    /// The demo's log folder and its tmux socket, once the script has recorded the folder (just
+    /// before it attaches); both exist.
+    fn folder_and_socket(&self) -> (PathBuf, PathBuf) {
+        let started = Instant::now();
+        let dir = loop {
+            let shown = self.run(&["show-environment", "-g", "DEMO_DIR"]);
+            if let Some(dir) = shown.trim().strip_prefix("DEMO_DIR=") {
+                break PathBuf::from(dir);
+            }
+            assert!(started.elapsed() < SCREEN_TIMEOUT, "no DEMO_DIR in tmux");
+            // A pause between polls: tmux's environment offers no line to wait on.
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let socket = self.run(&["display-message", "-p", "#{socket_path}"]);
+        let socket = PathBuf::from(socket.trim());
+        assert!(dir.is_dir() && socket.exists(), "{dir:?} {socket:?}");
+        (dir, socket)
+    }
+
     /// Every pane's title and place.
     fn panes(&self) -> Vec<Pane> {
-        let format = "#{pane_left}\t#{pane_top}\t#{pane_width}\t#{pane_title}";
+        let format = "#{pane_left}\t#{pane_top}\t#{pane_width}\t#{pane_height}\t#{pane_title}";
         self.run(&["list-panes", "-F", format])
             .lines()
             .map(|line| {
-                let fields: Vec<&str> = line.splitn(4, '\t').collect();
+                let fields: Vec<&str> = line.splitn(5, '\t').collect();
                 let number = |i: usize| fields[i].parse().expect("tmux prints whole numbers");
                 Pane {
                     left: number(0),
                     top: number(1),
                     width: number(2),
-                    title: fields[3].to_string(),
+                    height: number(3),
+                    title: fields[4].to_string(),
                 }
             })
             .collect()
-    }
-
-    fn window_width(&self) -> u32 {
-        let width = self.run(&["display", "-p", "#{window_width}"]);
-        width
-            .trim()
-            .parse()
-            .expect("tmux prints the window's width")
     }
 
     /// Polls the panes until one of them shows `wanted`, and returns that pane, title first.

@@ -139,7 +139,15 @@ fn exercise_6_an_idle_user_is_dropped() {
         "--idle-timeout",
         "1",
     ]));
-    let addr = banner_address(&server.read_line());
+    let Ok(banner) = server.line_within(LINE_TIMEOUT) else {
+        let refusal = server.expect_exit(2);
+        panic!(
+            "the server refused the option: {}\nAdd `--idle-timeout` to `Config` in \
+             src/config.rs first (and to the README's option table), as the exercise says.",
+            refusal.trim()
+        );
+    };
+    let addr = banner_address(&banner);
     let (mut omar, _) = Client::join(addr, "Omar");
     omar.expect("** You were idle for 1 s; disconnected **");
     omar.expect_closed();

@@ -7,6 +7,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::thread;
+use std::time::Duration;
 
 pub struct Program {
     child: Child,
@@ -57,6 +58,17 @@ impl Program {
             }
             Err(RecvTimeoutError::Disconnected) => panic!("the program exited instead of printing"),
         }
+    }
+
+    /// The process's ID, to signal it (a test's Ctrl-Z is `SIGSTOP`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The next line of standard output within `wait`: `Err(Timeout)` if none came, and
+    /// `Err(Disconnected)` once the program has closed its output (it has exited).
+    pub fn line_within(&self, wait: Duration) -> Result<String, RecvTimeoutError> {
+        self.stdout.recv_timeout(wait)
     }
 
     pub fn expect(&self, line: &str) {

@@ -8,6 +8,7 @@
 pub mod common;
 #[path = "../../../tests/common/go_original.rs"]
 pub mod go_original;
+pub mod shell;
 
 use common::program::Program;
 use common::{Client, start_server_with, test_config, without_colours};
