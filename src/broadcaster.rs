@@ -253,7 +253,7 @@ fn apply(room: &mut Room, event: Event, round: &mut Round) {
             }
         }
         Event::Shutdown => {
-            room.queue_for_all(None, protocol::SHUTTING_DOWN);
+            room.shut_down();
             round.shutting_down = true;
         }
     }

@@ -160,6 +160,18 @@ impl Room {
         }
     }
 
+    /// The stop, under one lock: every member, announced or still waiting for its `Joined` to be
+    /// applied, is queued `** Server is shutting down **`, and nobody is admitted or claims an ID
+    /// from then on. Only the announced ones told, a member claimed just before the stop was
+    /// closed without a word.
+    pub fn shut_down(&mut self) {
+        self.admission.close();
+        for member in self.members.values_mut() {
+            self.outboxes
+                .append(&mut member.outbox, protocol::SHUTTING_DOWN);
+        }
+    }
+
     /// Queues a chat line from `from` for everyone else, if `from` is still an announced member:
     /// a message read after its author was dropped is never delivered after the `left` notice.
     pub fn queue_message(&mut self, from: MemberId, line: &str) {
