@@ -18,7 +18,7 @@ use crate::pacing::{Pace, Pacer};
 use crate::protocol;
 use crate::room::MemberId;
 use crate::trace;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Instant;
@@ -109,9 +109,21 @@ fn closed_to_make_room<T>(session: &Session) -> Option<T> {
 }
 
 /// The last line a connection that never joined gets; the connection closes when the thread ends.
+/// What the peer has sent meanwhile (say, the ID it typed as the server stopped) is read and
+/// thrown away first: closing a socket with unread input resets the connection, and the reset
+/// can destroy the goodbye before the peer has read it.
 fn say_goodbye<T>(session: &Session, line: &str) -> Option<T> {
     // NOTE: ignoring errors: the connection is being closed either way.
     let _ = write_line(&session.stream, line);
+    if session.stream.set_nonblocking(true).is_ok() {
+        let mut unread = [0; 1024];
+        // At most 64 KiB: what a peer sends after this cannot delay the end.
+        for _ in 0..64 {
+            if !matches!((&*session.stream).read(&mut unread), Ok(n) if n > 0) {
+                break;
+            }
+        }
+    }
     None
 }
 
