@@ -14,10 +14,11 @@ use std::time::{Duration, Instant};
 const STREAMING: Duration = Duration::from_secs(5);
 
 /// The most server CPU the stream may cost, as a share of the wall time. Unpaced, the server read
-/// and threw away bytes as fast as they came: a whole core (18.5 s in 20 s for the release build).
-/// Paced, it reads 16 MiB at once and then 1 MiB a second, a few milliseconds of CPU; the bound
-/// leaves a wide margin for a debug build on a loaded machine.
-const MAX_CPU_SHARE: f64 = 0.3;
+/// and threw away bytes as fast as they came: 2.26 s of CPU in these 5 s for the debug build on a
+/// loaded machine, a whole core when it has one (18.5 s in 20 s, release build). Paced, it reads
+/// 16 MiB at once and then 1 MiB a second: 0.14 s here, seven times under the bound. CPU time,
+/// not wall time, so a loaded machine slows the test without making the paced server fail it.
+const MAX_CPU_SHARE: f64 = 0.2;
 
 /// A client streams bytes without a newline for five seconds: meanwhile the others chat as
 /// usual, and the server spends well under a third of a core on it.
