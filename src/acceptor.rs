@@ -12,7 +12,6 @@ use crate::connection::Session;
 use crate::logger::Log;
 use crate::protocol;
 use crate::room::SharedRoom;
-use crate::server::LISTEN_BACKLOG;
 use crate::session;
 use crate::stop_signal::StopSignal;
 use crate::trace::Trace;
@@ -93,10 +92,13 @@ pub fn run(
     // Dropping `events` here is what lets the broadcaster finish once the client threads are gone.
 }
 
+/// The most connections told of the stop once it is raised: as many as the listen backlog holds
+/// (the server asks the kernel for 4096), so a peer connecting in a loop cannot hold the stop.
+pub const MAX_TURNED_AWAY: usize = 4096;
+
 /// Once the stop is raised: tells the connection just accepted, and every one already waiting
 /// in the listen backlog, that the server is stopping. Dropped unread instead, they would see the
-/// connection closed or reset with no reason given. At most [`LISTEN_BACKLOG`] of them, so a
-/// peer connecting in a loop cannot hold the stop.
+/// connection closed or reset with no reason given.
 fn turn_away_the_rest(first: io::Result<TcpStream>, listener: &TcpListener, config: &Config) {
     let stopping = |stream: TcpStream| {
         // NOTE: ignoring errors: the connection is closed right after, either way.
@@ -109,7 +111,7 @@ fn turn_away_the_rest(first: io::Result<TcpStream>, listener: &TcpListener, conf
     if listener.set_nonblocking(true).is_err() {
         return;
     }
-    for _ in 0..LISTEN_BACKLOG {
+    for _ in 0..MAX_TURNED_AWAY {
         match listener.accept() {
             Ok((stream, _)) => stopping(stream),
             Err(_) => return,
