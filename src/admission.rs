@@ -33,7 +33,7 @@ pub enum Refusal {
     /// The newcomer's address has opened `--max-connects-per-minute` connections in this minute
     /// already; it may come back after this long.
     Throttled(Duration),
-    /// The server is stopping ([`Admission::close_all`] has run).
+    /// The server is stopping ([`Admission::close`] has run).
     ShuttingDown,
 }
 
@@ -68,7 +68,7 @@ impl Admission {
     /// Registers a new connection from `peer` at `now`, or refuses it when the server is stopping,
     /// `peer` already has its share of connections, open or new this minute (unless `config`
     /// exempts it), or the room is full of joined members. A room full with some connections
-    /// still choosing an ID closes the oldest of them to make room (see [`Admission::make_room`]).
+    /// still choosing an ID closes the oldest of them to make room (see `Admission::make_room`).
     pub fn admit(
         &mut self,
         stream: Arc<TcpStream>,

@@ -27,7 +27,7 @@ pub const READ_BUFFER_SIZE: usize = 1024;
 
 /// The client thread's body: handshake, chat, leave. Whatever happens, a panic included, the
 /// room hears `Left` for a member who joined and the connection's slot is freed when this returns
-/// or unwinds (a [`Lifetime`] guard).
+/// or unwinds (a `Lifetime` guard).
 pub fn run(session: Session) {
     let mut lifetime = Lifetime {
         session: &session,
