@@ -162,8 +162,8 @@ impl Room {
 
     /// The stop, under one lock: every member, announced or still waiting for its `Joined` to be
     /// applied, is queued `** Server is shutting down **`, and nobody is admitted or claims an ID
-    /// from then on. Only the announced ones told, a member claimed just before the stop was
-    /// closed without a word.
+    /// from then on. When only the announced members were told, a member claimed just before the
+    /// stop was closed without a word.
     pub fn shut_down(&mut self) {
         self.admission.close();
         for member in self.members.values_mut() {
