@@ -74,6 +74,7 @@ pub fn run(
             // In a terminal the line starts on a row of its own, not after the `^C` it echoed.
             let start = if io::stdout().is_terminal() { "\n" } else { "" };
             log.line(format!("{start}{}", protocol::log::shutting_down()));
+            turn_away_the_rest(incoming, &listener, &config);
             break;
         }
         match incoming {
@@ -89,6 +90,33 @@ pub fn run(
     // Dropping `events` here is what lets the broadcaster finish once the client threads are gone.
     // It sees the stop itself (it waits on the stop signal too), never behind a full channel.
     drop(events);
+}
+
+/// The most connections told of the stop once it is raised: as many as the listen backlog holds
+/// (the server asks the kernel for 4096), so a peer connecting in a loop cannot hold the stop.
+pub const MAX_TURNED_AWAY: usize = 4096;
+
+/// Once the stop is raised: tells the connection just accepted, and every one already waiting
+/// in the listen backlog, that the server is stopping. Dropped unread instead, they would see the
+/// connection closed or reset with no reason given.
+fn turn_away_the_rest(first: io::Result<TcpStream>, listener: &TcpListener, config: &Config) {
+    let stopping = |stream: TcpStream| {
+        // NOTE: ignoring errors: the connection is closed right after, either way.
+        let _ = stream.set_write_timeout(Some(config.write_timeout));
+        refuse(&stream, &Refusal::ShuttingDown, config);
+    };
+    if let Ok(stream) = first {
+        stopping(stream);
+    }
+    if listener.set_nonblocking(true).is_err() {
+        return;
+    }
+    for _ in 0..MAX_TURNED_AWAY {
+        match listener.accept() {
+            Ok((stream, _)) => stopping(stream),
+            Err(_) => return,
+        }
+    }
 }
 
 /// Failing `accept`s, logged at most once per [`ACCEPT_ERROR_LOG_INTERVAL`].
@@ -177,6 +205,7 @@ fn refuse(stream: &TcpStream, refusal: &Refusal, config: &Config) {
         Refusal::Full => protocol::server_full(config.max_clients),
         Refusal::TooManyFromAddress => protocol::TOO_MANY_FROM_ADDRESS.to_string(),
         Refusal::Throttled(wait) => protocol::throttled(*wait),
+        Refusal::ShuttingDown => protocol::SHUTTING_DOWN.to_string(),
     };
     // NOTE: ignoring errors: the connection is closed right after, either way. A client that
     // already sent bytes may see a reset instead of this line: closing a socket with unread
@@ -223,6 +252,8 @@ fn configure_socket(stream: &TcpStream, config: &Config) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::logger::LogSink;
+    use std::io::BufRead;
 
     #[test]
     fn accept_errors_are_logged_once_per_interval_with_a_count() {
@@ -242,6 +273,35 @@ mod tests {
             .failed(&emfile, start + ACCEPT_ERROR_LOG_INTERVAL)
             .expect("one line per interval");
         assert!(next.ends_with("; retrying shortly (99 more failures since the last such line)"));
+    }
+
+    /// Connections accepted once the stop is raised, the one that wakes the acceptor and those
+    /// waiting behind it in the listen backlog, are each told the server is stopping before they
+    /// are closed, and none is admitted.
+    #[test]
+    fn connections_accepted_after_the_stop_are_told_it() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding loopback");
+        let addr = listener.local_addr().unwrap();
+        // Connected before the acceptor runs: each has finished its TCP handshake and waits in
+        // the backlog, so the acceptor meets all of them after the stop, every time.
+        let waiting: Vec<TcpStream> = (0..3).map(|_| TcpStream::connect(addr).unwrap()).collect();
+        let stop = Arc::new(StopSignal::default());
+        stop.raise();
+        let (events, inbox) = crossbeam_channel::unbounded();
+        let (log, _logger) = Log::start(LogSink::discard()).expect("starting the logger");
+        let room = crate::room::Room::shared();
+        let config = Arc::new(Config::default());
+        run(listener, Arc::clone(&room), events, config, stop, log);
+        for stream in waiting {
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            let mut line = String::new();
+            io::BufReader::new(stream).read_line(&mut line).unwrap();
+            assert_eq!(line, format!("{}\n", protocol::SHUTTING_DOWN));
+        }
+        assert!(matches!(inbox.try_recv(), Ok(Event::Shutdown)));
+        assert!(inbox.try_recv().is_err(), "nobody was admitted");
     }
 
     /// Every client socket gets the keepalive and the user timeout that free a vanished peer's ID

@@ -4,13 +4,18 @@
 //! for as long as it likes; here `--max-clients` bounds the threads and sockets one server holds,
 //! and `--max-per-address` keeps one machine from taking every place in the room.
 //!
+//! Connections still choosing an ID count against `--max-clients`, but they never lock people
+//! out: when the room is full, a newcomer takes the place of the oldest connection still choosing
+//! an ID ([`Admission::admit`]). Refused instead, 63 addresses x 16 connections that never send an
+//! ID told every real user `** Server is full **` for as long as `--id-timeout`.
+//!
 //! It lives inside the [`crate::room::Room`] behind the room's one mutex: the acceptor admits
 //! under that lock, a client thread releases its slot under it, and the broadcaster closes every
 //! connection under it at shutdown.
 
 use crate::config::Config;
 use crate::throttle::Throttle;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Shutdown, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,6 +33,8 @@ pub enum Refusal {
     /// The newcomer's address has opened `--max-connects-per-minute` connections in this minute
     /// already; it may come back after this long.
     Throttled(Duration),
+    /// The server is stopping ([`Admission::close`] has run).
+    ShuttingDown,
 }
 
 /// One accepted connection, as the room keeps it.
@@ -43,20 +50,25 @@ struct Connection {
 #[derive(Default)]
 pub struct Admission {
     /// Every accepted connection, joined or not: its count is what `--max-clients` limits, and at
-    /// shutdown every one of them is closed.
-    connections: HashMap<ConnectionId, Connection>,
+    /// shutdown every one of them is closed. In the order they were accepted (ids only grow), so
+    /// the oldest handshake is the first unjoined one.
+    connections: BTreeMap<ConnectionId, Connection>,
     /// Open connections per counted address, for `--max-per-address`. An address leaves the map
     /// with its last connection, so the map never holds more entries than there are connections.
     per_address: HashMap<IpAddr, usize>,
     next_connection: ConnectionId,
     /// New connections per counted address in the last minute, for `--max-connects-per-minute`.
     throttle: Throttle,
+    /// Set by [`Admission::close`] when the stop's notice is queued: from then on no connection is
+    /// admitted and no ID claimed, so nobody joins a room that has already said goodbye.
+    closed: bool,
 }
 
 impl Admission {
-    /// Registers a new connection from `peer` at `now`, or refuses it when the room is full or
+    /// Registers a new connection from `peer` at `now`, or refuses it when the server is stopping,
     /// `peer` already has its share of connections, open or new this minute (unless `config`
-    /// exempts it).
+    /// exempts it), or the room is full of joined members. A room full with some connections
+    /// still choosing an ID closes the oldest of them to make room (see `Admission::make_room`).
     pub fn admit(
         &mut self,
         stream: Arc<TcpStream>,
@@ -64,21 +76,23 @@ impl Admission {
         config: &Config,
         now: Instant,
     ) -> Result<ConnectionId, Refusal> {
+        if self.closed {
+            return Err(Refusal::ShuttingDown);
+        }
         let counted_as = config.counts(peer).then(|| counted_address(peer));
         if let Some(address) = counted_as {
             self.throttle
                 .connect(address, now, config.max_connects_per_minute)
                 .map_err(Refusal::Throttled)?;
+            if self.per_address.get(&address).copied().unwrap_or(0) >= config.max_per_address {
+                return Err(Refusal::TooManyFromAddress);
+            }
         }
-        if self.connections.len() >= config.max_clients {
+        if self.connections.len() >= config.max_clients && !self.make_room() {
             return Err(Refusal::Full);
         }
         if let Some(address) = counted_as {
-            let open = self.per_address.entry(address).or_default();
-            if *open >= config.max_per_address {
-                return Err(Refusal::TooManyFromAddress);
-            }
-            *open += 1;
+            *self.per_address.entry(address).or_default() += 1;
         }
         self.next_connection += 1;
         let connection = Connection {
@@ -90,11 +104,30 @@ impl Admission {
         Ok(self.next_connection)
     }
 
-    /// Frees a connection's slot, and its address's, when its thread ends.
-    pub fn release(&mut self, connection: ConnectionId) {
-        let Some(gone) = self.connections.remove(&connection) else {
-            return;
+    /// Closes the oldest connection still choosing an ID, if there is one, and frees its place.
+    /// Its thread's read returns, it finds its connection gone ([`Admission::is_open`]) and tells
+    /// its peer why. Oldest first, so a person typing an ID is the last to go: with 63 addresses
+    /// each reconnecting 30 times a minute (`--max-connects-per-minute`), a newcomer in a room of
+    /// 1,000 still has over 30 s to send one. Joined members are never closed for a newcomer.
+    fn make_room(&mut self) -> bool {
+        let Some(oldest) = self
+            .connections
+            .iter()
+            .find_map(|(key, connection)| (!connection.joined).then_some(*key))
+        else {
+            return false;
         };
+        if let Some(gone) = self.release(oldest) {
+            // NOTE: ignoring errors: a socket the peer already closed needs no closing.
+            let _ = gone.shutdown(Shutdown::Read);
+        }
+        true
+    }
+
+    /// Frees a connection's slot, and its address's, when its thread ends (or when it is closed
+    /// to make room). Returns what it freed, `None` the second time.
+    pub fn release(&mut self, connection: ConnectionId) -> Option<Arc<TcpStream>> {
+        let gone = self.connections.remove(&connection)?;
         if let Some(address) = gone.counted_as
             && let Some(open) = self.per_address.get_mut(&address)
         {
@@ -103,6 +136,26 @@ impl Admission {
                 self.per_address.remove(&address);
             }
         }
+        Some(gone.stream)
+    }
+
+    /// Whether a connection still has its place: false once its thread has ended, or once it was
+    /// closed to make room for a newcomer.
+    pub fn is_open(&self, connection: ConnectionId) -> bool {
+        self.connections.contains_key(&connection)
+    }
+
+    /// Admits nobody from now on, and lets no ID be claimed: the server is stopping. Called under
+    /// the lock that queues `** Server is shutting down **` for every member (see
+    /// [`crate::room::Room::shut_down`]), so a claim is either before it, and told by the
+    /// broadcaster, or after it, and told by its own thread (see [`crate::handshake`]).
+    pub fn close(&mut self) {
+        self.closed = true;
+    }
+
+    /// Whether [`Admission::close`] has run.
+    pub fn is_closed(&self) -> bool {
+        self.closed
     }
 
     /// Marks a connection as joined, once its ID is claimed.

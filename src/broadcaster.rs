@@ -36,7 +36,7 @@ use crate::farewell::Farewells;
 use crate::logger::Log;
 use crate::protocol;
 use crate::room::{MemberId, SharedRoom};
-use crate::send_queue::SendQueues;
+use crate::send_queue::{SendQueue, SendQueues};
 use crate::stop_signal::StopSignal;
 use crate::trace::{self, Trace};
 use crossbeam_channel::{Receiver, RecvTimeoutError, select};
@@ -293,9 +293,17 @@ impl Broadcaster {
         let deadline = Instant::now() + STOP_GRACE;
         // Farewells already under way end with the room: their sockets close as they are dropped.
         self.farewells = Farewells::default();
-        for (member, mut queue) in self.queues.take_all() {
+        let everyone: Vec<(String, SendQueue)> = {
+            let mut room = self.room.lock();
+            // Members whose join is still in the channel have no queue yet: they are told too.
+            let unannounced = room.shut_down().into_iter();
+            let unannounced = unannounced.map(|(id, stream)| (id, SendQueue::new(stream)));
+            let announced = self.queues.take_all().into_iter();
+            let announced = announced.map(|(member, queue)| (room.id_or_unknown(member), queue));
+            announced.chain(unannounced).collect()
+        };
+        for (id, mut queue) in everyone {
             queue.append(protocol::SHUTTING_DOWN);
-            let id = self.room.lock().id_of(member).unwrap_or("?").to_string();
             self.farewells.add(id, queue, deadline);
         }
         while !self.farewells.is_empty() {
@@ -314,12 +322,7 @@ impl Broadcaster {
             return;
         }
         for holder in self.queues.holders() {
-            let id = self
-                .room
-                .lock()
-                .id_of(holder.member)
-                .unwrap_or("?")
-                .to_string();
+            let id = self.room.lock().id_or_unknown(holder.member);
             let bytes = trace::count(holder.bytes, "byte");
             self.trace.step(|| format!("{id}: {bytes} waiting"));
         }

@@ -43,6 +43,10 @@ pub const SENDING_TOO_FAST: &str = "** You are sending too fast; your lines are 
 /// Sent to a connection refused because its address already has `--max-per-address` open.
 pub const TOO_MANY_FROM_ADDRESS: &str = "** Too many connections from your address **";
 
+/// Sent to the oldest connection still choosing an ID when a newcomer arrives at a full room: it
+/// is closed to make room (see [`crate::admission`]), and a person may simply reconnect.
+pub const CLOSED_TO_MAKE_ROOM: &str = "** Server is full and you had not chosen an ID yet; closed to make room. Reconnect to try again **";
+
 /// True for characters that must never reach another user's terminal: C0 and C1 control
 /// characters and DEL (cursor movement, colours, screen clearing), the Unicode bidirectional
 /// overrides and isolates (which reorder the text around them), the line and paragraph separators

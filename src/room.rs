@@ -146,9 +146,21 @@ impl Room {
         })
     }
 
-    /// The member's ID, while it is a member.
-    pub fn id_of(&self, member: MemberId) -> Option<&str> {
-        self.members.get(&member).map(|m| m.id.as_str())
+    /// The stop, under one lock: nobody is admitted or claims an ID from then on. Returns the
+    /// members whose `Joined` the broadcaster has not applied yet, who have no send queue, so
+    /// that they are told too; a member claimed just before the stop is not closed without a word.
+    pub fn shut_down(&mut self) -> Vec<(String, Arc<TcpStream>)> {
+        self.admission.close();
+        self.members
+            .values()
+            .filter(|member| !member.was_announced())
+            .map(|member| (member.id.clone(), Arc::clone(&member.stream)))
+            .collect()
+    }
+
+    /// The member's ID, for the log: `?` once it is gone.
+    pub fn id_or_unknown(&self, member: MemberId) -> String {
+        self.members.get(&member).map_or("?", |m| m.id.as_str()).to_string()
     }
 
     /// The `/users` answer: every announced member, the asker included, in join order.

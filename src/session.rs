@@ -10,17 +10,14 @@
 //! This thread is also where a flood is slowed (see [`crate::pacing`]): over its rate, a client's
 //! thread waits before reading its next line, so only that client's socket backs up.
 
-use crate::admission::ConnectionId;
 use crate::broadcaster::Event;
 use crate::connection::{Session, SocketReader, send};
 use crate::handshake;
-use crate::line_reader::{self, Line};
+use crate::line_reader::{Line, LineReader};
 use crate::pacing::{Pace, Pacer};
 use crate::protocol::{self, Request, SENDING_TOO_FAST};
-use crate::room::{MemberId, SharedRoom};
+use crate::room::MemberId;
 use crate::trace;
-use std::io::BufReader;
-use std::sync::Arc;
 use std::time::Instant;
 
 /// Bytes read from the socket at a time. Chat lines are short, so a small buffer costs few extra
@@ -28,24 +25,29 @@ use std::time::Instant;
 /// 8 KiB made 10,000 idle clients cost about 7 KiB each more.
 pub const READ_BUFFER_SIZE: usize = 1024;
 
-/// The client thread's body: handshake, chat, leave. Whatever happens, the connection's slot in
-/// the room is freed when this returns or unwinds (a `Slot` guard).
+/// The client thread's body: handshake, chat, leave. Whatever happens, a panic included, the
+/// room hears `Left` for a member who joined and the connection's slot is freed when this returns
+/// or unwinds (a `Lifetime` guard).
 pub fn run(session: Session) {
-    let _slot = Slot {
-        room: Arc::clone(&session.room),
-        connection: session.connection,
+    let mut lifetime = Lifetime {
+        session: &session,
+        member: None,
     };
-    let mut reader =
-        BufReader::with_capacity(READ_BUFFER_SIZE, SocketReader::for_handshake(&session));
+    let mut reader = LineReader::new(
+        SocketReader::for_handshake(&session),
+        READ_BUFFER_SIZE,
+        session.config.max_line,
+    );
     if let Some((member, id)) = handshake::run(&session, &mut reader) {
+        lifetime.member = Some(member);
         let ended = match reader.get_mut().clear_deadline() {
             Ok(()) => chat(&session, &mut reader, member, &id),
             Err(_) => Ended::Left,
         };
         // A stop tells everyone at once (`** Server is shutting down **`); a `left` notice for
         // each thread that noticed the stop first would only bury it.
-        if ended == Ended::Left {
-            send(&session.events, Event::Left(member));
+        if ended == Ended::Stopped {
+            lifetime.member = None;
         }
     }
 }
@@ -59,18 +61,24 @@ enum Ended {
     Stopped,
 }
 
-/// A connection's place in the room, freed when the client thread ends by any way out: a return,
-/// an early `?`, or a panic. Freed by hand at each return instead, one missed path (in the past, a
-/// panic on a failed send) would keep the slot taken, and with `--max-clients` the room fills up
-/// with ghosts.
-struct Slot {
-    room: SharedRoom,
-    connection: ConnectionId,
+/// A connection's place in the room and, once it has joined, its membership: both end when the
+/// client thread ends by any way out, a return, an early `?` or a panic. The member leaves first
+/// (`Left`, so the broadcaster removes it, tells the others and drops its socket), then the slot
+/// is freed. Handled by hand at each return instead, one missed path kept a ghost: a panic in the
+/// chat loop once left the ID taken, the name in `/users` and the socket open.
+struct Lifetime<'a> {
+    session: &'a Session,
+    /// The member to announce as left; `None` before the ID is claimed and after a stop.
+    member: Option<MemberId>,
 }
 
-impl Drop for Slot {
+impl Drop for Lifetime<'_> {
     fn drop(&mut self) {
-        self.room.lock().admission.release(self.connection);
+        if let Some(member) = self.member {
+            send(&self.session.events, Event::Left(member));
+        }
+        let room = &self.session.room;
+        room.lock().admission.release(self.session.connection);
     }
 }
 
@@ -80,7 +88,7 @@ impl Drop for Slot {
 /// lines queued in the socket, and a paced thread would go on reading them at its rate.
 fn chat(
     session: &Session,
-    reader: &mut BufReader<SocketReader>,
+    reader: &mut LineReader<SocketReader>,
     member: MemberId,
     id: &str,
 ) -> Ended {
@@ -94,8 +102,10 @@ fn chat(
         if session.stop.is_raised() {
             return Ended::Stopped;
         }
-        let next = match line_reader::read_line(reader, max_line) {
+        let next = match reader.read_line() {
             Ok(Line::Complete(raw)) => {
+                #[cfg(test)]
+                tests::panic_if_asked(&raw);
                 let line = protocol::sanitize(&raw);
                 let next = next_for(protocol::parse_request(&line), member, id);
                 let step = next.name();
@@ -105,6 +115,12 @@ fn chat(
                 next
             }
             Ok(Line::TooLong) => Next::Send(reply(member, protocol::line_too_long(max_line))),
+            Ok(Line::Discarded) => {
+                if session.stop.sleep(pacer.bytes_discarded(Instant::now())) {
+                    return Ended::Stopped;
+                }
+                continue;
+            }
             Ok(Line::End) | Err(_) => return Ended::Left,
         };
         match next {
@@ -173,4 +189,82 @@ fn pace(session: &Session, pacer: &mut Pacer, member: MemberId) -> bool {
 
 fn reply(to: MemberId, line: String) -> Event {
     Event::Reply { to, line }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::logger::LogSink;
+    use crate::{Config, Server};
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::{SocketAddr, TcpStream};
+    use std::time::Duration;
+
+    /// A chat line that panics the client thread reading it. Only the unit tests' build has it:
+    /// the hook that looks for it is `#[cfg(test)]`, never in the `server` binary.
+    const PANIC: &str = "/panic-for-the-tests";
+
+    pub(super) fn panic_if_asked(line: &[u8]) {
+        if line == PANIC.as_bytes() {
+            panic!("the test asked this client thread to panic");
+        }
+    }
+
+    /// A member over a real socket, whose reads time out rather than hang the test.
+    struct Peer {
+        stream: TcpStream,
+        reader: BufReader<TcpStream>,
+    }
+
+    impl Peer {
+        fn join(addr: SocketAddr, id: &str, list: &str) -> Peer {
+            let stream = TcpStream::connect(addr).expect("the server accepts");
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            let reader = BufReader::new(stream.try_clone().unwrap());
+            let mut peer = Peer { stream, reader };
+            peer.expect("Enter your ID:");
+            peer.send(id);
+            peer.expect(list);
+            peer
+        }
+
+        fn send(&mut self, line: &str) {
+            self.stream
+                .write_all(format!("{line}\n").as_bytes())
+                .unwrap();
+        }
+
+        /// The next line, or `None` once the server has closed the connection.
+        fn next(&mut self) -> Option<String> {
+            let mut line = String::new();
+            let read = self.reader.read_line(&mut line).expect("a line in time");
+            (read > 0).then(|| line.trim_end_matches('\n').to_string())
+        }
+
+        fn expect(&mut self, line: &str) {
+            assert_eq!(self.next().as_deref(), Some(line));
+        }
+    }
+
+    /// A panic in a joined client's thread is a leave like any other: the others are told, the
+    /// ID and the slot are free again, and the panicked member's socket is closed.
+    #[test]
+    fn a_client_thread_that_panics_leaves_the_room() {
+        let config = Config {
+            addr: "127.0.0.1:0".to_string(),
+            max_clients: 2,
+            ..Config::default()
+        };
+        let server = Server::bind_with_log(config, LogSink::discard()).expect("binding");
+        let addr = server.local_addr();
+        let mut omar = Peer::join(addr, "Omar", "** No other users in chat **");
+        let mut ghost = Peer::join(addr, "Ghost", "** Current users in chat: Omar **");
+        omar.expect("User Ghost joined the chat");
+        ghost.send(PANIC);
+        omar.expect("User Ghost left the chat");
+        assert_eq!(ghost.next(), None, "the panicked member's socket is closed");
+        let _again = Peer::join(addr, "Ghost", "** Current users in chat: Omar **");
+        omar.expect("User Ghost joined the chat");
+    }
 }

@@ -1,11 +1,14 @@
 //! What a class does to a chat server in its first minutes: flood the room with lines, and hog it
-//! with connections. Flooders are paced, not cut off; one address gets only its share of the room.
+//! with connections. Flooders are paced, not cut off; one address gets only its share of the room,
+//! and connections that never choose an ID give their places to people.
 
 mod common;
 
 use common::{Client, start_server_with, test_config};
 use realtime_chat::Config;
-use realtime_chat::protocol::{SENDING_TOO_FAST, TOO_MANY_FROM_ADDRESS};
+use realtime_chat::protocol::{
+    CLOSED_TO_MAKE_ROOM, ID_PROMPT, SENDING_TOO_FAST, TOO_MANY_FROM_ADDRESS,
+};
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
@@ -107,4 +110,45 @@ fn connect_when_there_is_room(local: IpAddr, addr: std::net::SocketAddr) -> Clie
         assert_eq!(line, TOO_MANY_FROM_ADDRESS);
     }
     panic!("the closed connection's slot was never freed");
+}
+
+/// Connections that never send an ID cannot lock people out. Three addresses open 16 each, within
+/// `--max-per-address`, against `--max-clients 40` (the proportions of 63 addresses x 16 against
+/// the default 1,000): once the room is full, each newcomer takes the place of the oldest
+/// connection still choosing an ID, which is told why and closed. So a person from a fourth
+/// address, then one from 127.0.0.1, each join, while the attackers' newest connections wait on.
+#[test]
+fn idle_handshakes_give_their_places_to_people() {
+    let max_clients = 40;
+    let server = start_server_with(Config {
+        max_clients,
+        ..test_config()
+    });
+    let addr = server.local_addr();
+    let mut idle: Vec<Client> = (2..=4)
+        .flat_map(|n| (0..16).map(move |_| IpAddr::V4(Ipv4Addr::new(127, 0, 0, n))))
+        .map(|local| {
+            let mut client = Client::connect_from(local, addr);
+            client.expect(ID_PROMPT);
+            client
+        })
+        .collect();
+    let mut newest = idle.split_off(idle.len() - max_clients);
+    for made_room in idle {
+        expect_closed_to_make_room(made_room);
+    }
+
+    let mut person = Client::connect_from(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 5)), addr);
+    person.expect(ID_PROMPT);
+    person.send("Person");
+    person.expect("** No other users in chat **");
+    expect_closed_to_make_room(newest.remove(0));
+    let _local = Client::join_seen_by(addr, "Local", &mut [&mut person]);
+    expect_closed_to_make_room(newest.remove(0));
+    assert_eq!(person.users(), ["Person", "Local"]);
+}
+
+fn expect_closed_to_make_room(mut client: Client) {
+    client.expect(CLOSED_TO_MAKE_ROOM);
+    client.expect_closed();
 }

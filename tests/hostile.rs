@@ -5,6 +5,7 @@ mod common;
 
 use common::{Client, omar_and_ahmed, start_server_with, test_config};
 use realtime_chat::Config;
+use realtime_chat::protocol::CLOSED_TO_MAKE_ROOM;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -234,10 +235,12 @@ fn silent_connections_time_out_but_idle_users_stay() {
     assert_eq!(idle.users(), ["Idle"]);
 }
 
-/// The room takes `--max-clients` connections, counting those still choosing an ID; the next is
-/// told the room is full and closed; a leave makes room again.
+/// The room takes `--max-clients` connections, counting those still choosing an ID. A newcomer
+/// to a full room takes the place of the one still choosing, which is told why and closed; once
+/// every place is a member's, the next is told the room is full and closed; a leave makes room
+/// again.
 #[test]
-fn a_full_room_refuses_then_recovers_after_a_leave() {
+fn a_full_room_makes_room_then_refuses_then_recovers_after_a_leave() {
     let server = start_server_with(Config {
         max_clients: 3,
         ..test_config()
@@ -245,17 +248,20 @@ fn a_full_room_refuses_then_recovers_after_a_leave() {
     let addr = server.local_addr();
     let (mut omar, _) = Client::join(addr, "Omar");
     let mut sarah = Client::join_seen_by(addr, "Sarah", &mut [&mut omar]);
-    let _choosing = Client::connect(addr);
+    let mut choosing = Client::connect(addr);
+    let _ahmed = Client::join_seen_by(addr, "Ahmed", &mut [&mut omar, &mut sarah]);
+    choosing.expect(CLOSED_TO_MAKE_ROOM);
+    choosing.expect_closed();
     let mut refused = Client::connect_silently(addr);
     refused.expect("** Server is full (3 users); try again later **");
     refused.expect_closed();
-    assert_eq!(omar.users(), ["Omar", "Sarah"], "the room goes on serving");
+    assert_eq!(omar.users(), ["Omar", "Sarah", "Ahmed"], "the room goes on");
 
     sarah.send("/quit");
     sarah.expect_closed();
     let mut again = Client::connect(addr);
-    again.send("Ahmed");
-    again.expect("** Current users in chat: Omar **");
+    again.send("Sarah");
+    again.expect("** Current users in chat: Omar, Ahmed **");
 }
 
 /// Writing to a socket the server already dropped, or leaving twice, never panics or repeats the

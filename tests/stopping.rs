@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{Client, start_server_with, test_config};
+use common::{Arrival, Client, start_server_with, test_config};
 use realtime_chat::Config;
-use realtime_chat::protocol::{SENDING_TOO_FAST, SHUTTING_DOWN};
+use realtime_chat::protocol::{CURRENT_USERS_PREFIX, SENDING_TOO_FAST, SHUTTING_DOWN};
 use std::sync::mpsc;
 use std::thread;
 
@@ -70,4 +70,47 @@ fn a_connection_choosing_its_id_is_told_of_the_stop() {
     prompt.expect_closed();
     paced.expect(SHUTTING_DOWN);
     paced.expect_closed();
+}
+
+/// How many connections send their IDs while the server stops, in
+/// [`ids_sent_as_the_server_stops_are_all_told_it`]: enough that some claims land on each side
+/// of the stop, and in the moment between.
+const RACING_IDS: usize = 60;
+
+/// The stop racing the handshake: connections send their IDs while the server stops. Whichever
+/// side of the stop its claim lands on, each is told the server is stopping before it is closed,
+/// after its user list if it got one. (Before, a claim just after the broadcaster had said
+/// goodbye was closed without a word.) The exact interleaving differs from run to run; the unit
+/// test `an_id_claimed_after_the_stop_began_is_told_the_server_is_stopping` in
+/// `src/handshake.rs` makes the worst one happen every time.
+#[test]
+fn ids_sent_as_the_server_stops_are_all_told_it() {
+    let server = start_server_with(test_config());
+    let addr = server.local_addr();
+    let mut clients: Vec<Client> = (0..RACING_IDS).map(|_| Client::connect(addr)).collect();
+    let stopping = thread::spawn(move || server.shutdown());
+    for (n, client) in clients.iter_mut().enumerate() {
+        client.send(&format!("racer{n}"));
+    }
+    stopping.join().expect("the stop panicked");
+    for client in &mut clients {
+        let mut last = None;
+        // Until the connection closes, perhaps with a reset: the ID may reach a socket whose
+        // thread has already said goodbye and closed it.
+        while let Arrival::Line(line) = client.next_within(common::LINE_TIMEOUT) {
+            if let Some(before) = last.replace(line) {
+                assert!(
+                    before == "** No other users in chat **"
+                        || before.starts_with(CURRENT_USERS_PREFIX)
+                        || before.starts_with("User "),
+                    "unexpected line {before:?}"
+                );
+            }
+        }
+        assert_eq!(
+            last.as_deref(),
+            Some(SHUTTING_DOWN),
+            "closed without the notice"
+        );
+    }
 }

@@ -19,8 +19,8 @@ const NPROC: u64 = 40;
 const NOBODY: u32 = 65534;
 
 /// Under a limit of 40 threads, `--max-clients 100` is lowered with one line naming the limit and
-/// how to raise it; every client up to the new number is served, and the next is told the server
-/// is full.
+/// how to raise it; every client up to the new number joins, and the next is told the server is
+/// full.
 #[test]
 fn max_clients_is_lowered_to_the_thread_limit_and_the_rest_are_told_full() {
     // SAFETY: geteuid cannot fail and touches no memory.
@@ -56,14 +56,15 @@ fn max_clients_is_lowered_to_the_thread_limit_and_the_rest_are_told_full() {
     );
     assert!(allowed > 0 && allowed < NPROC as usize, "{warning}");
 
-    let mut served: Vec<Client> = (0..allowed).map(|_| Client::connect(server.addr)).collect();
+    // Members, not connections choosing an ID: a newcomer would take the place of one of those.
+    let _served: Vec<Client> = (0..allowed)
+        .map(|n| Client::join(server.addr, &format!("user{n}")).0)
+        .collect();
     let mut refused = Client::connect_silently(server.addr);
     refused.expect(&format!(
         "** Server is full ({allowed} users); try again later **"
     ));
     refused.expect_closed();
-    served[0].send("Ahmed");
-    served[0].expect("** No other users in chat **");
 }
 
 /// A command that runs `program` as `nobody`, limited to [`NPROC`] threads.

@@ -52,13 +52,13 @@ pub use args::{ColorChoice, Options};
 pub use connect::ConnectError;
 pub use console::Ending;
 
-use crate::line_reader::{self, Line};
+use crate::line_reader::{Line, LineReader};
 use crate::{Config, id, protocol};
 use console::{Console, Shown};
 use editor::{Ask, LineEditor};
 use line_mode::LineScreen;
 use screen::{Draw, Stage};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -77,6 +77,11 @@ pub const MAX_ID_BYTES: usize = id::MAX_ID_CHARS * 4;
 pub fn max_server_line() -> usize {
     longest_user_list(Config::default().max_clients)
 }
+
+/// Bytes the receiver reads from the server at a time: std's `BufReader` default, as before the
+/// reader learned to pace an over-long line. One client has one connection, so its size is of no
+/// account.
+const SERVER_READ_BUFFER: usize = 8 * 1024;
 
 /// The longest user list the server can send to a room of `users`, in bytes: every ID at
 /// [`MAX_ID_BYTES`], with the longer of the two list prefixes.
@@ -213,10 +218,10 @@ fn spawn(name: &str, role: impl FnOnce() + Send + 'static) {
 /// The `receiver`: hands what each line from the server means to `show`, until the connection
 /// ends.
 pub fn receive(stream: &TcpStream, console: &mut Console, mut show: impl FnMut(Shown)) {
-    let mut reader = BufReader::new(stream);
     let bound = max_server_line();
+    let mut reader = LineReader::new(stream, SERVER_READ_BUFFER, bound);
     loop {
-        match line_reader::read_line(&mut reader, bound) {
+        match reader.read_line() {
             // Sanitized again here: a client must not trust a server (or `nc -l`) with its
             // terminal's escape codes any more than the server trusts its clients.
             Ok(Line::Complete(raw)) => {
@@ -228,6 +233,7 @@ pub fn receive(stream: &TcpStream, console: &mut Console, mut show: impl FnMut(S
             Ok(Line::TooLong) => show(Shown::Line(console.notice(&format!(
                 "** A line over {bound} bytes from the server was not shown **"
             )))),
+            Ok(Line::Discarded) => {}
             Ok(Line::End) | Err(_) => return,
         }
     }

@@ -320,7 +320,9 @@ fn no_id_ever() {
     });
 }
 
-/// The servers that have a room size are given [`MAX_CLIENTS`]; one more connection arrives.
+/// The servers that have a room size are given [`MAX_CLIENTS`], filled with users; one more
+/// connection arrives. Users, not connections still choosing an ID: the real server closes the
+/// oldest of those to make room for a newcomer.
 #[test]
 fn one_connection_too_many() {
     let limits = Limits {
@@ -328,7 +330,9 @@ fn one_connection_too_many() {
         max_clients: Some(MAX_CLIENTS),
     };
     check_flaw("one connection too many", limits, |addr| {
-        let _room: Vec<Client> = (0..MAX_CLIENTS).map(|_| Client::connect(addr)).collect();
+        let _room: Vec<Client> = (0..MAX_CLIENTS)
+            .map(|n| Client::join(addr, &format!("user{n}")).0)
+            .collect();
         let mut one_more = Client::connect_silently(addr);
         let first = one_more.read_line();
         if first == "Enter your ID:" {

@@ -5,6 +5,7 @@
 use super::LINE_TIMEOUT;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
@@ -27,11 +28,14 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     /// Starts `sh -c "<prefix> exec server <args>"` and reads the banner for the real port.
+    /// SIGHUP starts as the default action whatever the test runner inherited (see
+    /// [`default_sighup`]); a prefix of `trap '' HUP;` ignores it again.
     pub fn start(shell_prefix: &str, args: &str) -> ServerProcess {
         let mut command = Command::new("sh");
         command.arg("-c").arg(format!(
             "{shell_prefix} exec {SERVER} --addr 127.0.0.1:0 {args}"
         ));
+        default_sighup(&mut command);
         ServerProcess::spawn(command)
     }
 
@@ -52,7 +56,9 @@ impl ServerProcess {
     /// banner, and hands back the pipe, still open with nothing more read from it: the test
     /// decides when the server's output moves. Its `log` stays empty.
     pub fn start_with_output_held(args: &[&str]) -> (ServerProcess, BufReader<ChildStdout>) {
-        let mut child = Command::new(SERVER)
+        let mut command = Command::new(SERVER);
+        default_sighup(&mut command);
+        let mut child = command
             .args(["--addr", "127.0.0.1:0"])
             .args(args)
             .stdout(Stdio::piped())
@@ -69,6 +75,21 @@ impl ServerProcess {
 
     pub fn stderr(&mut self) -> Receiver<String> {
         lines_of(self.child.stderr.take().unwrap())
+    }
+}
+
+/// Resets SIGHUP to its default action in the child before it runs, so the server starts as it
+/// would from a terminal even when the tests run under `nohup make test`: an ignored disposition
+/// is inherited through `exec`, and a shell that starts with a signal ignored may not trap it.
+fn default_sighup(command: &mut Command) {
+    // SAFETY: between fork and exec, `signal` is async-signal-safe and touches no shared state.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::signal(libc::SIGHUP, libc::SIG_DFL) == libc::SIG_ERR {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
     }
 }
 
