@@ -1,0 +1,99 @@
+//! Threads and tasks, side by side (docs/threads-and-tasks.md): the mirror's chat
+//! (steps/1-mirror/server.rs, the Go original in Rust) with a tokio task where the mirror has a
+//! thread, to answer the question a Go-vs-Rust class asks: what would async Rust change?
+//!
+//! Two kinds of task, where the mirror has three kinds of thread and Go three kinds of
+//! goroutine: `accept` takes connections, and one `handle_client` per client reads its lines
+//! *and* writes everyone else's. There is no broadcaster task: a `tokio::sync::broadcast`
+//! channel is one. Every message is put in it once, every client's task takes its own copy, and
+//! a client that falls too far behind is not waited for: it loses the oldest messages
+//! (`RecvError::Lagged`). Tasks are M:N, as goroutines are: many tasks share a few worker
+//! threads, one per core.
+//!
+//! What it keeps of the mirror, on purpose: the same lines on the wire, any ID accepted, lines of
+//! any length, no limits. What the design changes is said where it happens, in a `// TASKS:`
+//! comment.
+//!
+//! Layout:
+//! - `room`: who is in the room (for the user list) and the broadcast channel.
+//! - `client`: `handle_client`, one task per connection.
+//!
+//! Run it: `cargo run --release -p steps-async -- -port 5000`.
+
+mod client;
+mod room;
+
+use room::Room;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::runtime::{Builder, Runtime};
+use tokio::task::JoinHandle;
+
+/// How many messages the broadcast channel keeps for a client that is behind: the same budget
+/// as step 3's send queue (`SEND_QUEUE_LINES`, 4,096 lines), so that the two differ in what
+/// happens at the limit only. Step 3 drops the client there; here it loses the oldest lines and
+/// stays. Comprehensive Rust's chat exercise uses 16, which a burst of a lively room overruns
+/// at once (docs/threads-and-tasks.md measures both).
+pub const BROADCAST_CAPACITY: usize = 4096;
+
+/// A running server. Dropping it stops it: the runtime shuts down and drops every task, and with
+/// them every socket.
+pub struct Server {
+    /// Owns the worker threads and every task.
+    runtime: Runtime,
+    /// The accept loop, which never ends by itself.
+    accept: JoinHandle<()>,
+    addr: SocketAddr,
+}
+
+impl Server {
+    /// Serves the chat on `listener`, bound by the caller (a test binds port 0, the binary
+    /// Go's `-port`), with a broadcast channel of `capacity` messages.
+    pub fn start(listener: std::net::TcpListener, capacity: usize) -> io::Result<Server> {
+        let addr = listener.local_addr()?;
+        listener.set_nonblocking(true)?;
+        // One worker thread per core, as Go's GOMAXPROCS.
+        let runtime = Builder::new_multi_thread().enable_io().build()?;
+        let listener = {
+            let _inside = runtime.enter(); // A tokio socket needs the runtime it will run on.
+            TcpListener::from_std(listener)?
+        };
+        let room = Arc::new(Room::new(capacity));
+        let accept = runtime.spawn(accept(listener, room));
+        Ok(Server {
+            runtime,
+            accept,
+            addr,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until the process ends: the binary's `main`.
+    pub fn run(self) {
+        let Server {
+            runtime, accept, ..
+        } = self;
+        let _ = runtime.block_on(accept);
+    }
+}
+
+/// Go's `for { conn, err := ln.Accept(); ...; go handleClient(conn) }`, with a task per client.
+///
+/// TASKS: `tokio::spawn` costs a small allocation (the task's state, a few hundred bytes plus
+/// its buffers), not a thread with its own stack; it does not fail where `thread::spawn` would.
+async fn accept(listener: TcpListener, room: Arc<Room>) {
+    loop {
+        match listener.accept().await {
+            Ok((conn, _)) => {
+                tokio::spawn(client::handle_client(conn, Arc::clone(&room)));
+            }
+            // NOTE: out of file descriptors, this retries at once, in a tight loop.
+            Err(err) => println!("Error accepting connection: {err}"),
+        }
+    }
+}
