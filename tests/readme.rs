@@ -15,11 +15,12 @@ const DECLARATIONS: [&str; 8] = [
 ];
 
 /// The chapters the README promises, each of which must exist and be linked from it.
-const CHAPTERS: [&str; 10] = [
+const CHAPTERS: [&str; 11] = [
     "docs/design.md",
     "docs/life-of-a-message.md",
     "docs/steps.md",
     "docs/go-to-rust.md",
+    "docs/threads-and-tasks.md",
     "docs/races.md",
     "docs/exercises.md",
     "docs/protocol.md",
