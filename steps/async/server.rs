@@ -4,7 +4,7 @@
 //! `async-server -port 5000 [-capacity 4096]`: `-capacity` is the broadcast channel's size in
 //! messages, to measure Comprehensive Rust's 16 beside the default.
 
-use std::net::TcpListener;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use tasks::{BROADCAST_CAPACITY, Server};
 
@@ -17,14 +17,8 @@ fn main() -> ExitCode {
         }
     };
     // NOTE: "0.0.0.0" listens on every network interface, as the mirror does.
-    let listener = match TcpListener::bind(format!("0.0.0.0:{port}")) {
-        Ok(listener) => listener,
-        Err(err) => {
-            println!("Error starting server: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let server = match Server::start(listener, capacity) {
+    let addr = SocketAddr::from(([0, 0, 0, 0], port));
+    let server = match Server::bind(addr, capacity) {
         Ok(server) => server,
         Err(err) => {
             println!("Error starting server: {err}");

@@ -146,8 +146,8 @@ pub fn start_ours(limits: Limits) -> (Running, SocketAddr) {
 /// Starts the mirror in tokio, with a broadcast channel of `capacity` messages. It has no
 /// limits to set.
 pub fn start_tasks(capacity: usize) -> (Running, SocketAddr) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 must work");
-    let server = tasks::Server::start(listener, capacity).expect("a tokio runtime starts");
+    let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
+    let server = tasks::Server::bind(any_port, capacity).expect("binding 127.0.0.1:0 must work");
     let addr = server.local_addr();
     (Running::Tasks(server), addr)
 }
