@@ -32,12 +32,16 @@ pub async fn handle_client(mut conn: TcpStream, room: Arc<Room>) {
     };
     let id = id.trim().to_string();
 
-    let (others, mut inbox) = room.join(&id);
-    let _ = fprintln(
-        &mut writer,
-        &format!("** Current users in chat: {} **", others.join(", ")),
-    )
-    .await;
+    // TASKS: the list of the others is dropped once written, at the end of this block. A
+    // Rust value lives to the end of its scope, not to its last use: kept to the end of the
+    // function, as the mirror keeps its `others`, every client would hold a copy of the room's
+    // names, and 2,000 clients held 56 MB of them (measured with heaptrack).
+    let mut inbox = {
+        let (others, inbox) = room.join(&id);
+        let list = format!("** Current users in chat: {} **", others.join(", "));
+        let _ = fprintln(&mut writer, &list).await;
+        inbox
+    };
     println!("[SERVER] User '{id}' joined the chat");
     room.say(&id, format!("User {id} joined the chat"));
 

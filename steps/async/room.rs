@@ -4,7 +4,7 @@
 //! servers in one process.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::broadcast;
 
 /// Message is one line for every client but `from`, as in the mirror.
@@ -43,7 +43,7 @@ impl Room {
     /// list does not show has its notice in the receiver, after the list. The mirror's
     /// broadcaster could write a message before the newcomer's own thread wrote its list.
     pub fn join(&self, id: &str) -> (Vec<String>, broadcast::Receiver<Arc<Message>>) {
-        let mut ids = self.ids.lock().expect("no task panics holding the room's lock");
+        let mut ids = self.ids();
         let others = ids.iter().cloned().collect();
         // NOTE: any ID is accepted, even empty, and a second "Omar" is one name in the list for
         // two clients; when either leaves, the name goes.
@@ -52,10 +52,15 @@ impl Room {
     }
 
     pub fn leave(&self, id: &str) {
+        self.ids().remove(id);
+    }
+
+    /// The IDs, locked. Every holder only reads or changes the set, which cannot panic halfway:
+    /// the lock is never poisoned.
+    fn ids(&self) -> MutexGuard<'_, HashSet<String>> {
         self.ids
             .lock()
             .expect("no task panics holding the room's lock")
-            .remove(id);
     }
 
     /// Go's `broadcast <- Message{...}`, except that it never waits.

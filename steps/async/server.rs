@@ -12,7 +12,9 @@ fn main() -> ExitCode {
     let (port, capacity) = match parse_args(std::env::args().skip(1)) {
         Ok(args) => args,
         Err(problem) => {
-            eprintln!("{problem}\nusage: async-server [-port 5000] [-capacity {BROADCAST_CAPACITY}]");
+            eprintln!(
+                "{problem}\nusage: async-server [-port 5000] [-capacity {BROADCAST_CAPACITY}]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -34,7 +36,9 @@ fn main() -> ExitCode {
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(u16, usize), String> {
     let (mut port, mut capacity) = (5000, BROADCAST_CAPACITY);
     while let Some(flag) = args.next() {
-        let value = args.next().ok_or(format!("flag needs an argument: {flag}"))?;
+        let value = args
+            .next()
+            .ok_or(format!("flag needs an argument: {flag}"))?;
         let bad = |_| format!("{flag}: not a number: {value}");
         match flag.trim_start_matches('-') {
             "port" => port = value.parse().map_err(bad)?,

@@ -175,9 +175,15 @@ fn the_table_in_the_chapter_is_the_tested_one() {
     assert_eq!(chapter[0], COLUMNS, "the chapter's table's columns");
     let expected: Vec<Vec<String>> = FLAWS
         .iter()
-        .map(|(flaw, threads, tasks)| vec![flaw.to_string(), threads.to_string(), tasks.to_string()])
+        .map(|(flaw, threads, tasks)| {
+            vec![flaw.to_string(), threads.to_string(), tasks.to_string()]
+        })
         .collect();
-    assert_eq!(chapter[1..], expected, "the chapter's table and FLAWS differ");
+    assert_eq!(
+        chapter[1..],
+        expected,
+        "the chapter's table and FLAWS differ"
+    );
 
     let steps = table(&doc("steps.md"), "flaw");
     let column = steps[0]
@@ -194,7 +200,9 @@ fn the_table_in_the_chapter_is_the_tested_one() {
 }
 
 fn doc(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../docs")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -211,7 +219,10 @@ fn table(doc: &str, first: &str) -> Vec<Vec<String>> {
         .next()
         .unwrap_or_else(|| panic!("no table headed `| {first} | ...`"));
     let header = cells(header);
-    let rows = lines.skip(1).take_while(|line| line.starts_with('|')).map(cells);
+    let rows = lines
+        .skip(1)
+        .take_while(|line| line.starts_with('|'))
+        .map(cells);
     std::iter::once(header).chain(rows).collect()
 }
 
