@@ -83,8 +83,8 @@ impl Server {
 
 /// How many connections the kernel keeps waiting for `accept`: ours' (src/), not std's 128. In a
 /// join storm (loadgen's scale scenario) the accept task takes turns with a thousand busy client
-/// tasks on two worker threads; with 128, the queue overflowed and about 170 of 1,000 clients
-/// never got a prompt (measured). The mirror's accept loop has a thread of its own.
+/// tasks on two worker threads; with 128, the queue overflowed and 107 and 174 of 1,000 clients
+/// (two runs) never got a prompt. The mirror's accept loop has a thread of its own.
 const LISTEN_BACKLOG: u32 = 4096;
 
 /// Go's `net.Listen("tcp", addr)`, with [`LISTEN_BACKLOG`].
