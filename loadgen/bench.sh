@@ -48,6 +48,12 @@ server_command() {
     ours) echo "$BIN/server --addr 127.0.0.1:$2 --max-clients $BENCH_NOFILE --max-rate 0" ;;
     go) echo "$GO_BIN/go-server -port $2" ;;
     mirror) echo "$BIN/step1-server -port $2" ;;
+    # The mirror in tokio (steps/async, docs/threads-and-tasks.md), with its broadcast channel
+    # of 4,096 messages, of Comprehensive Rust's 16...
+    tasks) echo "$BIN/async-server -port $2" ;;
+    tasks16) echo "$BIN/async-server -port $2 -capacity 16" ;;
+    # ...or of 32,768, more than the burst scenario's 20,000 messages: no reader can lose one.
+    tasks32k) echo "$BIN/async-server -port $2 -capacity 32768" ;;
     *) echo "bench: no server named $1" >&2; exit 2 ;;
   esac
 }

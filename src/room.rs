@@ -160,7 +160,10 @@ impl Room {
 
     /// The member's ID, for the log: `?` once it is gone.
     pub fn id_or_unknown(&self, member: MemberId) -> String {
-        self.members.get(&member).map_or("?", |m| m.id.as_str()).to_string()
+        self.members
+            .get(&member)
+            .map_or("?", |m| m.id.as_str())
+            .to_string()
     }
 
     /// The `/users` answer: every announced member, the asker included, in join order.

@@ -1,6 +1,6 @@
 //! The shape of the code, checked: no two files import each other (directly or round a longer
 //! loop), so a reader can always tell which file sits above which; and the chat's `src/` holds no
-//! load-generator code.
+//! load-generator code, and the chat no async runtime.
 //!
 //! A file's imports are the module paths it names (`crate::room::Room`, `super::render`, and in a
 //! `lib.rs` or `mod.rs` its own children, `console::Console`), each resolved to the file that
@@ -34,8 +34,34 @@ fn the_chat_crate_holds_no_load_generator() {
     let manifest = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
         .expect("Cargo.toml");
     assert!(
-        manifest.contains("members = [\".\", \"loadgen\", \"steps\"]"),
-        "loadgen and the course's steps are workspace members"
+        manifest.contains("members = [\".\", \"loadgen\", \"steps\", \"steps/async\"]"),
+        "loadgen, the course's steps and the mirror in tokio are workspace members"
+    );
+}
+
+/// No async runtime in the chat: tokio is in the workspace (`steps/async`, for
+/// docs/threads-and-tasks.md) but not among the chat's own dependencies, as Cargo.lock lists them.
+#[test]
+fn the_chat_crate_has_no_async_runtime() {
+    let lock = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock"))
+        .expect("Cargo.lock");
+    let chat = lock
+        .split("[[package]]")
+        .find(|package| package.contains("name = \"realtime-chat\""))
+        .expect("Cargo.lock lists the chat");
+    assert!(
+        chat.contains("\"crossbeam-channel\""),
+        "the chat's dependencies: {chat}"
+    );
+    for runtime in ["tokio", "async-std", "smol"] {
+        assert!(
+            !chat.contains(&format!("\"{runtime}\"")),
+            "the chat depends on {runtime}"
+        );
+    }
+    assert!(
+        lock.contains("name = \"tokio\""),
+        "the mirror in tokio is in the workspace"
     );
 }
 

@@ -16,13 +16,14 @@ const DECLARATIONS: [&str; 8] = [
 
 /// The chapters the README promises, in the course's order: each must exist and be linked from
 /// it, first in this order.
-const CHAPTERS: [&str; 12] = [
+const CHAPTERS: [&str; 13] = [
     "docs/lab.md",
     "docs/quizzes.md",
     "docs/design.md",
     "docs/life-of-a-message.md",
     "docs/steps.md",
     "docs/go-to-rust.md",
+    "docs/threads-and-tasks.md",
     "docs/races.md",
     "docs/exercises.md",
     "docs/protocol.md",

@@ -1,6 +1,7 @@
 //! The servers that the steps' tests run side by side: the Go original, each step's binary and
-//! ours in-process, each started fresh on a free port ([`start`]); and what the tests share to
-//! drive them (a settled [`room`], the client's screen text).
+//! ours in-process, each started fresh on a free port ([`start`]); the mirror in tokio
+//! (steps/async, docs/threads-and-tasks.md) in-process too, for the shared chat tests; and what
+//! the tests share to drive them (a settled [`room`], the client's screen text).
 
 #![allow(dead_code)] // Each test file uses its own part.
 
@@ -23,6 +24,9 @@ pub enum Subject {
     Go,
     Step(usize),
     Ours,
+    /// The mirror with a tokio task per client (steps/async). Not a column of docs/steps.md's
+    /// flaw table: docs/threads-and-tasks.md has its own, tested by `tasks.rs`.
+    Tasks,
 }
 
 pub const SUBJECTS: [Subject; 6] = [
@@ -94,11 +98,12 @@ impl Limits {
 pub enum Running {
     Process(#[allow(dead_code)] Program),
     InProcess(#[allow(dead_code)] Server),
+    Tasks(#[allow(dead_code)] tasks::Server),
 }
 
-/// Runs `test` against every subject, each on a fresh server.
+/// Runs `test` against every subject, the mirror in tokio included, each on a fresh server.
 pub fn for_each_subject(limits: Limits, test: impl Fn(Subject, SocketAddr)) {
-    for subject in SUBJECTS {
+    for subject in SUBJECTS.into_iter().chain([Subject::Tasks]) {
         if let Some((_server, addr)) = start(subject, limits) {
             test(subject, addr);
         }
@@ -110,6 +115,7 @@ pub fn start(subject: Subject, limits: Limits) -> Option<(Running, SocketAddr)> 
     let mut args: Vec<String> = Vec::new();
     let binary = match subject {
         Subject::Ours => return Some(start_ours(limits)),
+        Subject::Tasks => return Some(start_tasks(tasks::BROADCAST_CAPACITY)),
         Subject::Go => go_original::go_original()?.server.to_str()?.to_string(),
         Subject::Step(n) => {
             if n == 4 {
@@ -136,6 +142,15 @@ pub fn start_ours(limits: Limits) -> (Running, SocketAddr) {
     });
     let addr = server.local_addr();
     (Running::InProcess(server), addr)
+}
+
+/// Starts the mirror in tokio, with a broadcast channel of `capacity` messages. It has no
+/// limits to set.
+pub fn start_tasks(capacity: usize) -> (Running, SocketAddr) {
+    let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
+    let server = tasks::Server::bind(any_port, capacity).expect("binding 127.0.0.1:0 must work");
+    let addr = server.local_addr();
+    (Running::Tasks(server), addr)
 }
 
 pub fn step_server(step: usize) -> &'static str {
