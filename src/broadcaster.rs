@@ -260,6 +260,9 @@ impl Broadcaster {
             // What it is still owed, such as the answer to a `/users` just before its `/quit`.
             (None, Some(queue)) => self.farewells.add(gone.id, queue, farewell_deadline),
             (Some(Failure::Shed(_)), Some(mut queue)) => {
+                // Its client thread's read ends now; the socket closes after the farewell.
+                // NOTE: ignoring errors: the socket may be closed already.
+                let _ = gone.stream.shutdown(Shutdown::Read);
                 queue.cut_to(protocol::SHED);
                 self.farewells.add(gone.id, queue, farewell_deadline);
             }

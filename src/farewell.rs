@@ -1,5 +1,5 @@
 //! Farewells: the last bytes owed to members who are leaving, sent for a bounded time, after which
-//! their sockets are closed.
+//! the broadcaster lets go of their sockets.
 //!
 //! Go counterpart: none. The Go original writes a leaving client nothing, and at a stop it simply
 //! exits. Here a member who leaves still gets what it was owed (the answer to a `/users` just
@@ -12,7 +12,6 @@
 
 use crate::drop_rules::{Failure, Limits};
 use crate::send_queue::SendQueue;
-use std::net::Shutdown;
 use std::time::Instant;
 
 /// One leaving member's last bytes.
@@ -30,7 +29,8 @@ pub struct Farewells {
 }
 
 impl Farewells {
-    /// Sends `queue`'s bytes until they are all taken or `deadline` passes, then closes the socket.
+    /// Sends `queue`'s bytes until they are all taken or `deadline` passes, then drops the queue's
+    /// handle on the socket, which closes once its client thread has ended too.
     pub fn add(&mut self, id: String, queue: SendQueue, deadline: Instant) {
         self.under_way.push(Farewell {
             id,
@@ -43,8 +43,8 @@ impl Farewells {
         self.under_way.is_empty()
     }
 
-    /// Sends what each socket takes now, closes those that took everything or are out of time,
-    /// and returns the IDs of those whose time ran out first.
+    /// Sends what each socket takes now, lets go of those that took everything or are out of
+    /// time, and returns the IDs of those whose time ran out first.
     pub fn flush(&mut self, limits: &Limits, now: Instant) -> Vec<String> {
         let mut late = Vec::new();
         self.under_way.retain_mut(|farewell| {
@@ -55,10 +55,6 @@ impl Farewells {
             let late_now = !done && now >= farewell.deadline;
             if late_now {
                 late.push(std::mem::take(&mut farewell.id));
-            }
-            if done || late_now {
-                // NOTE: ignoring errors: the peer may have closed its side already.
-                let _ = farewell.queue.stream().shutdown(Shutdown::Both);
             }
             !(done || late_now)
         });

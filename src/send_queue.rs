@@ -117,11 +117,6 @@ impl SendQueue {
         self.bytes.len() - self.sent
     }
 
-    /// The member's socket, to close it.
-    pub fn stream(&self) -> &TcpStream {
-        &self.stream
-    }
-
     /// Sends as much as the socket takes right now, never waiting, then lets the drop rules judge
     /// what it took and what is overdue.
     pub fn flush(&mut self, limits: &Limits, now: Instant) -> Result<(), Failure> {
