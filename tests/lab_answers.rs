@@ -217,7 +217,7 @@ fn asserted(check: &Check) -> String {
     let [file, name, text] = fields(check);
     let source = read(file);
     let body = source
-        .split(&format!("fn {name}()"))
+        .split(&format!("fn {name}("))
         .nth(1)
         .unwrap_or_else(|| panic!("{file} has no test {name}"));
     let body = body.split("\n}\n").next().unwrap_or_default();
