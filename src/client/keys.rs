@@ -1,142 +1,132 @@
-//! What the keys do in the line editor, where rustyline's defaults are not what a chat needs:
-//! Enter sends without ending `readline`, Ctrl-C clears or leaves, Up and Down walk this
-//! session's sent lines; and the editor's hooks.
+//! What each key does, as a shell's line editor (GNU readline's emacs keys) would, plus what a
+//! chat adds: Enter sends, Ctrl-C and Ctrl-D leave on an empty line, Up and Down walk this
+//! session's sent lines.
 //!
-//! Go counterpart: none; the original leaves every key to the terminal. Each handler here
-//! answers a key with one of rustyline's commands; the reasons for each are on the handler.
+//! Go counterpart: none; the original leaves every key to the terminal. `crossterm` turns the
+//! bytes a key sends (`ESC [ A` for Up, 0x17 for Ctrl-W) into a [`KeyEvent`]; this module turns
+//! that into what the terminal's owner does with it. Pure: nothing here draws or sends.
 
-use super::outbox::{Outbox, Submitted};
-use super::screen::Stage;
-use super::{terminal, view, wrap};
-use rustyline::completion::Completer;
-use rustyline::highlight::Highlighter;
-use rustyline::hint::Hinter;
-use rustyline::history::MemHistory;
-use rustyline::line_buffer::LineBuffer;
-use rustyline::validate::Validator;
-use rustyline::{
-    Changeset, Cmd, ConditionalEventHandler, Context, Editor, Event, EventContext, EventHandler,
-    Helper, KeyCode, KeyEvent, Modifiers, Movement, RepeatCount,
-};
-use std::borrow::Cow;
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use super::input::Edit;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-/// Binds Enter (and Ctrl-J, Ctrl-M), Ctrl-C, Up and Down (and Ctrl-P, Ctrl-N) to the handlers
-/// below; every other key keeps rustyline's emacs binding.
-pub fn bind_keys(editor: &mut Editor<Hooks, MemHistory>, outbox: &Arc<Outbox>) {
-    let enter = || EventHandler::Conditional(Box::new(Enter(Arc::clone(outbox))));
-    editor.bind_sequence(KeyEvent(KeyCode::Enter, Modifiers::NONE), enter());
-    editor.bind_sequence(KeyEvent::ctrl('J'), enter());
-    editor.bind_sequence(KeyEvent::ctrl('M'), enter());
-    editor.bind_sequence(
-        KeyEvent::ctrl('C'),
-        EventHandler::Conditional(Box::new(Interrupt)),
-    );
-    let recall = |older| EventHandler::Conditional(Box::new(Recall(Arc::clone(outbox), older)));
-    for (key, older) in [
-        (KeyEvent(KeyCode::Up, Modifiers::NONE), true),
-        (KeyEvent::ctrl('P'), true),
-        (KeyEvent(KeyCode::Down, Modifiers::NONE), false),
-        (KeyEvent::ctrl('N'), false),
-    ] {
-        editor.bind_sequence(key, recall(older));
-    }
+/// What a key press asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Edit(Edit),
+    /// Enter: send the line (or, while choosing an ID, the ID).
+    Submit,
+    /// Up (`true`) or Down through the lines sent in this session.
+    Recall(bool),
+    /// Ctrl-C on a line with text: empty it, as a shell does.
+    Clear,
+    /// Ctrl-C or Ctrl-D on an empty line.
+    Leave,
+    /// Ctrl-L: clear the screen, the line at the top.
+    ClearScreen,
+    /// Ctrl-Z: stop the client until the shell's `fg`.
+    Suspend,
 }
 
-/// Enter in the chat: send, and clear the editor (see `super::editor` for why `readline` goes on).
-struct Enter(Arc<Outbox>);
-
-impl ConditionalEventHandler for Enter {
-    fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
-        if !self.0.chatting.load(Ordering::SeqCst) {
-            return None;
+/// The action for `key`, on a line that is `empty` or not; `None` for keys that do nothing
+/// (Tab, function keys, a key released).
+pub fn action(key: KeyEvent, empty: bool) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.modifiers == KeyModifiers::CONTROL {
+        return control(key.code, empty);
+    }
+    let edit = match key.code {
+        KeyCode::Enter => return Some(Action::Submit),
+        KeyCode::Up => return Some(Action::Recall(true)),
+        KeyCode::Down => return Some(Action::Recall(false)),
+        KeyCode::Left => Edit::Left,
+        KeyCode::Right => Edit::Right,
+        KeyCode::Home => Edit::Home,
+        KeyCode::End => Edit::End,
+        KeyCode::Backspace => Edit::Backspace,
+        KeyCode::Delete => Edit::Delete,
+        KeyCode::Char(c) if (key.modifiers - KeyModifiers::SHIFT).is_empty() => {
+            Edit::Insert(c.to_string())
         }
-        Some(match self.0.submit(ctx.line()) {
-            Submitted::Sent => Cmd::Kill(Movement::WholeBuffer),
-            Submitted::Kept => Cmd::Noop,
-            Submitted::Quit => Cmd::AcceptLine,
+        _ => return None,
+    };
+    Some(Action::Edit(edit))
+}
+
+/// Ctrl and a letter.
+fn control(code: KeyCode, empty: bool) -> Option<Action> {
+    let KeyCode::Char(letter) = code else {
+        return None;
+    };
+    let edit = match letter {
+        'c' | 'd' if empty => return Some(Action::Leave),
+        'c' => return Some(Action::Clear),
+        'j' | 'm' => return Some(Action::Submit),
+        'p' => return Some(Action::Recall(true)),
+        'n' => return Some(Action::Recall(false)),
+        'l' => return Some(Action::ClearScreen),
+        'z' => return Some(Action::Suspend),
+        'a' => Edit::Home,
+        'e' => Edit::End,
+        'b' => Edit::Left,
+        'f' => Edit::Right,
+        'h' => Edit::Backspace,
+        'd' => Edit::Delete,
+        'u' => Edit::KillBefore,
+        'k' => Edit::KillAfter,
+        'w' => Edit::KillWord,
+        _ => return None,
+    };
+    Some(Action::Edit(edit))
+}
+
+/// A paste as the line will hold it: its line breaks as newlines (a terminal pastes them as
+/// carriage returns), a tab as a space, and no other control character, which would move the
+/// cursor where the owner does not expect it.
+pub fn pasted(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter_map(|c| match c {
+            '\r' | '\n' => Some('\n'),
+            '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
         })
-    }
+        .collect()
 }
 
-/// Ctrl-C leaves on an empty line, and clears the line otherwise, as in a shell.
-struct Interrupt;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl ConditionalEventHandler for Interrupt {
-    fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
-        Some(if ctx.line().is_empty() {
-            Cmd::Interrupt
-        } else {
-            Cmd::Kill(Movement::WholeBuffer)
-        })
-    }
-}
-
-/// Up (`true`) or Down through this session's sent lines. A key handler can only answer with
-/// a command, and none of rustyline's commands replaces the line and puts the cursor at its end;
-/// completion does (through [`Completer::update`]), so the picked line is handed to the
-/// completion hook and the key asks for completion. Tab finds nothing to complete.
-struct Recall(Arc<Outbox>, bool);
-
-impl ConditionalEventHandler for Recall {
-    fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
-        let mut history = self.0.history.lock();
-        let line = if self.1 {
-            history.older(ctx.line())
-        } else {
-            history.newer()
-        };
-        *self.0.recalled.lock() = Some(line?.to_string());
-        Some(Cmd::Complete)
-    }
-}
-
-/// The editor's hooks: no hints or validation; completion puts in a recalled line; the
-/// highlighting hooks tell the screen that a frame is being drawn (see [`Stage::frame`]) and what
-/// it holds, and show no more of a line than the window holds.
-pub struct Hooks {
-    pub stage: Arc<Stage>,
-    pub outbox: Arc<Outbox>,
-}
-
-impl Completer for Hooks {
-    type Candidate = String;
-
-    fn complete(
-        &self,
-        _: &str,
-        _: usize,
-        _: &Context<'_>,
-    ) -> rustyline::Result<(usize, Vec<String>)> {
-        Ok((0, self.outbox.recalled.lock().take().into_iter().collect()))
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
     }
 
-    fn update(&self, line: &mut LineBuffer, _: usize, elected: &str, changes: &mut Changeset) {
-        line.update(elected, elected.len(), changes);
-    }
-}
-
-impl Hinter for Hooks {
-    type Hint = String;
-}
-
-impl Validator for Hooks {}
-
-impl Helper for Hooks {}
-
-impl Highlighter for Hooks {
-    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(&'s self, prompt: &'p str, _: bool) -> Cow<'b, str> {
-        self.stage.frame();
-        self.stage.drawn.lock().prompt = wrap::plain(prompt);
-        Cow::Borrowed(prompt)
+    #[test]
+    fn ctrl_c_and_ctrl_d_leave_only_an_empty_line() {
+        let ctrl = |c| key(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert_eq!(action(ctrl('c'), true), Some(Action::Leave));
+        assert_eq!(action(ctrl('c'), false), Some(Action::Clear));
+        assert_eq!(action(ctrl('d'), true), Some(Action::Leave));
+        assert_eq!(action(ctrl('d'), false), Some(Action::Edit(Edit::Delete)));
+        assert_eq!(action(ctrl('w'), false), Some(Action::Edit(Edit::KillWord)));
     }
 
-    /// The line, or as much of it as fits the window (see [`view`]).
-    fn highlight<'l>(&self, line: &'l str, cursor: usize) -> Cow<'l, str> {
-        let mut drawn = self.stage.drawn.lock();
-        let shown = view::visible(&drawn.prompt, line, cursor, terminal::window_size());
-        drawn.rows = shown.rows;
-        shown.text
+    #[test]
+    fn letters_are_typed_with_or_without_shift_and_alt_is_ignored() {
+        let typed = |modifiers| action(key(KeyCode::Char('A'), modifiers), true);
+        let insert = Some(Action::Edit(Edit::Insert("A".into())));
+        assert_eq!(typed(KeyModifiers::SHIFT), insert);
+        assert_eq!(typed(KeyModifiers::NONE), insert);
+        assert_eq!(typed(KeyModifiers::ALT), None);
+        assert_eq!(action(key(KeyCode::Tab, KeyModifiers::NONE), true), None);
+    }
+
+    #[test]
+    fn a_paste_keeps_its_lines_and_loses_its_control_characters() {
+        assert_eq!(pasted("one\rtwo\r\nthree\n"), "one\ntwo\nthree\n");
+        assert_eq!(pasted("a\tb\x1b[31mc\x07"), "a b[31mc");
     }
 }

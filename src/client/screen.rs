@@ -1,271 +1,254 @@
-//! The screen in a terminal: every line the user reads is printed *above* the line being edited,
-//! by one thread, `screen`, through the line editor's external printer.
+//! The client in a terminal: one thread, the terminal's owner, draws everything on it and writes
+//! the user's lines to the socket; the others send it events.
 //!
-//! Go counterpart: `os.Stdout`, written by the original's reader goroutine alone. Here the line
-//! editor (on the `editor` thread, see [`super::editor`]) owns the bottom of the screen: the
-//! prompt, what the user has typed, and the cursor. Anyone else who prints must ask the editor to
-//! clear its rows, print, and draw them again, and that is what rustyline's external printer
-//! does, but only while the editor is inside `readline` with the terminal in raw mode. Outside it,
-//! the printer writes straight to the terminal, which is right when the cursor sits on a fresh
-//! line and wrong while the editor is starting or drawing.
-//!
-//! So the screen thread and the editor agree on a [`Stage`]: the screen prints straight out only
-//! while the editor is [`State::Idle`], waits while it is starting, and hands lines to the editor
-//! once the editor has drawn its first frame. One thread prints, so lines keep the order in which
-//! they were queued: the server's in the order they arrived, the user's own at Enter.
-//!
-//! The end is the delicate part: the client must exit while the editor may be waiting for a key
-//! inside `readline`, and leave a clean screen. The receiver asks the screen to close; the
-//! screen has the editor clear its rows one last time, and the editor's next frame stops its
-//! thread for good (see [`Stage::frame`]). Then the receiver prints the last notice itself.
+//! Go counterpart: `os.Stdout`, written by the original's reader goroutine and by `main`'s
+//! prompt, with nothing to keep the two apart. Here the rule is the server's (one writer per
+//! socket): the `receiver` thread hands over what each line from the server means, the `keys`
+//! thread each key press, paste and resize, in one channel, and the owner (the main thread)
+//! takes them in the order they came. The screen is the owner's state alone, so it needs no lock
+//! and no agreement with anyone: lines from the server are printed above the line being edited
+//! (see [`super::frame`] for how it is drawn), the line is drawn again after every change, and
+//! when the connection ends the owner clears it, prints the last notice and gives the terminal
+//! back. The `keys` thread is then still waiting for a key; the process ends it by exiting.
 
-use super::redraw::Recent;
-use super::{terminal, wrap};
-use crossbeam_channel::Receiver;
-use parking_lot::{Condvar, Mutex};
-use rustyline::ExternalPrinter;
-use std::io::{self, Write};
+use super::console::{Console, Ending, Shown};
+use super::dialogue::{self, Phase, Typed};
+use super::frame::Frame;
+use super::history::History;
+use super::input::{Edit, Input};
+use super::keys::{self, Action};
+use super::render::{self, LineKind, PROMPT};
+use super::terminal::{Mode, Raw};
+use crate::{Config, protocol};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use crossterm::event::Event as TerminalEvent;
+use std::net::{Shutdown, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// What the screen thread is asked to do. Sent by the receiver (the server's lines) and the
-/// editor (the user's own lines, and the client's notices) through one unbounded channel: both
-/// must never wait for the screen, the receiver because the server's lines keep coming, the
-/// editor because the screen may be waiting for the editor's next frame.
-#[derive(Debug)]
-pub enum Draw {
-    /// A line to print above the editor, painted already, without a newline. It is wrapped to
-    /// the window's width with a hanging indent (see [`super::wrap`]).
-    Line(String),
-    /// A line the editor has left on screen itself (an ID typed at the prompt): kept for a
-    /// redraw, not printed.
-    Shown(String),
-    /// The window has changed size: draw the screen again (see [`super::redraw`]).
-    Redraw,
-    /// Nothing more will be printed: stop the editor drawing (see [`Stage::wait_closed`]).
-    Close,
+/// What the owner hears of, in the order it happened. Sent through an unbounded channel: the
+/// `receiver` must never wait for the screen while the server's lines keep coming, and the
+/// owner drains the channel far faster than a server sends (see `docs/client.md`).
+pub enum Event {
+    /// From the `receiver`: what a line from the server means.
+    Server(Shown),
+    /// From the `receiver`: the connection is over; how, and the last line to show.
+    Ended(Ending, Option<String>),
+    /// From `keys`: a key, a paste or a resize; `None` when the terminal cannot be read.
+    Terminal(Option<TerminalEvent>),
 }
 
-/// Where the line editor is, as the screen needs to know it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
-    /// Not in `readline`: the cursor is at the start of a fresh line and nothing else draws.
-    Idle,
-    /// `readline` has been called but has not drawn its first frame (the terminal's mode may not
-    /// have changed yet).
-    Starting,
-    /// In `readline`, raw mode on: lines go through the external printer.
-    Editing,
-    /// The end has been asked for while editing; the editor's next frame stops it.
-    Closing,
-    /// The editor's thread is stopped for good, mid-frame, its rows cleared.
-    Parked,
-    /// The end has come while the editor was not editing; it will not start again.
-    Closed,
-}
-
-/// The agreement between the editor and the screen. The mutex is held only for a state change
-/// and for a line printed straight out while `Idle`; never while the printer may wait for the
-/// editor, so neither thread can wait for the other while holding it.
-pub struct Stage {
-    state: Mutex<State>,
-    /// Signalled on every change of state.
-    changed: Condvar,
-    /// What the editor drew in its last full frame. Written by the editor's hooks, read by the
-    /// screen; never held while waiting.
-    pub drawn: Mutex<Drawn>,
-}
-
-/// What the editor drew in its last full frame: the prompt, for the next frame to lay the line out
-/// after it (see [`super::view`]), and the rows both took, for a redraw to leave them free.
-#[derive(Default)]
-pub struct Drawn {
-    /// As the terminal shows it, without colour.
-    pub prompt: String,
-    pub rows: usize,
-}
-
-impl Default for Stage {
-    fn default() -> Self {
-        Stage {
-            state: Mutex::new(State::Idle),
-            changed: Condvar::new(),
-            drawn: Mutex::new(Drawn::default()),
-        }
+/// Runs the chat in a terminal in raw mode: sends `--id` if given, starts the `receiver` and
+/// `keys` threads, and owns the terminal until the connection ends.
+pub fn run(stream: Arc<TcpStream>, raw: Raw, colour: bool, id: Option<String>) -> Ending {
+    let left = Arc::new(AtomicBool::new(false));
+    if let Some(id) = &id {
+        // NOTE: ignoring errors: if the server is gone already, the receiver says so.
+        let _ = super::send(&stream, id.as_bytes());
     }
+    let (events, inbox) = crossbeam_channel::unbounded();
+    super::spawn("receiver", {
+        let (stream, left, events) = (Arc::clone(&stream), Arc::clone(&left), events.clone());
+        move || receive(&stream, colour, id, &left, &events)
+    });
+    super::spawn("keys", move || read_keys(&events));
+    let owner = Owner {
+        stream,
+        left,
+        colour,
+        frame: Frame::new(raw),
+        chatting: false,
+        input: Input::default(),
+        history: History::default(),
+        max_line: Config::default().max_line,
+    };
+    owner.run(&inbox)
 }
 
-impl Stage {
-    /// The editor is about to call `readline`. False once the end has come: do not start.
-    pub fn begin_read(&self) -> bool {
-        self.set_if(|state| state == State::Idle, State::Starting)
-    }
+/// The `receiver` thread: reads the server's lines (see [`super::receive`]) and, at the end of
+/// the stream, says how the connection ended. `left` is the mark the owner sets when the user
+/// leaves.
+fn receive(
+    stream: &TcpStream,
+    colour: bool,
+    id: Option<String>,
+    left: &AtomicBool,
+    events: &Sender<Event>,
+) {
+    let mut console = Console::new(Mode::Terminal, colour, id);
+    // NOTE: ignoring send errors: the owner waits for `Ended`, so it outlives every send.
+    super::receive(stream, &mut console, |shown| {
+        let _ = events.send(Event::Server(shown));
+    });
+    let (ending, last) = console.connection_ended(left.load(Ordering::SeqCst));
+    let _ = events.send(Event::Ended(ending, last));
+}
 
-    /// The editor's `readline` has returned (raw mode is off, the cursor on a fresh line).
-    pub fn end_read(&self) {
-        let mut state = self.state.lock();
-        *state = match *state {
-            State::Closing | State::Closed | State::Parked => State::Closed,
-            _ => State::Idle,
-        };
-        self.changed.notify_all();
-    }
-
-    /// Called by the editor at the start of each frame it draws. The first frame of a `readline`
-    /// means raw mode is on; a frame after the end was asked for stops the editor's thread here,
-    /// for good, before it draws anything.
-    pub fn frame(&self) {
-        if self.set_if(|state| state == State::Starting, State::Editing) {
+/// The `keys` thread: hands each key press, paste and resize to the owner, until the terminal
+/// fails or the process ends.
+fn read_keys(events: &Sender<Event>) {
+    loop {
+        let event = crossterm::event::read().ok();
+        let failed = event.is_none();
+        if events.send(Event::Terminal(event)).is_err() || failed {
             return;
         }
-        if self.set_if(|state| state == State::Closing, State::Parked) {
-            loop {
-                std::thread::park();
+    }
+}
+
+/// The owner's state: the screen, the line being edited, and the socket's writing half.
+struct Owner {
+    stream: Arc<TcpStream>,
+    left: Arc<AtomicBool>,
+    colour: bool,
+    frame: Frame,
+    /// The server has sent the user list: a typed line is a message from now on.
+    chatting: bool,
+    input: Input,
+    history: History,
+    /// The longest line sent, in bytes: the server's default `--max-line`, since the client
+    /// cannot ask a server for its setting and a longer line would be refused whole. Without the
+    /// check the user would learn only after sending, with the line gone from the editor.
+    max_line: usize,
+}
+
+impl Owner {
+    /// Takes events until the connection ends, drawing the screen whenever no other event waits
+    /// (so a burst of lines is drawn in one write), and then at least every
+    /// [`Frame::MOST_ROWS_WAITING`] rows; and draws the whole window again once a resize has
+    /// settled.
+    fn run(mut self, events: &Receiver<Event>) -> Ending {
+        loop {
+            let event = match self.frame.settles_at() {
+                Some(at) => events.recv_deadline(at),
+                None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            match event {
+                Ok(Event::Ended(ending, last)) => {
+                    self.frame.prompt = None;
+                    last.into_iter().for_each(|line| self.frame.show(line));
+                    self.frame.draw(&self.input);
+                    return ending; // `self.frame` dropped: the terminal is given back.
+                }
+                Ok(event) => self.handle(event),
+                Err(RecvTimeoutError::Timeout) => self.frame.redraw(&self.input),
+                Err(RecvTimeoutError::Disconnected) => {
+                    unreachable!("the receiver sends `Ended` before it lets go of the channel")
+                }
+            }
+            if events.is_empty() || self.frame.waiting() > Frame::MOST_ROWS_WAITING {
+                self.frame.draw(&self.input);
             }
         }
     }
 
-    /// Waits until the editor can no longer draw, and says whether it is mid-`readline`
-    /// ([`State::Parked`]).
-    pub fn wait_closed(&self) -> State {
-        let mut state = self.state.lock();
-        while !matches!(*state, State::Parked | State::Closed) {
-            self.changed.wait(&mut state);
-        }
-        *state
-    }
-
-    fn set_if(&self, when: impl Fn(State) -> bool, to: State) -> bool {
-        let mut state = self.state.lock();
-        if !when(*state) {
-            return false;
-        }
-        *state = to;
-        self.changed.notify_all();
-        true
-    }
-}
-
-/// What the editor prints when asked to close while editing: nothing to see. The editor clears
-/// its rows and writes this with a newline after it; moving up first leaves the cursor where the
-/// prompt was, for the last notice to take its place.
-const CLEAR_EDITOR_ROWS: &str = "\x1b[1A\n";
-
-/// The `screen` thread: prints each line in turn until asked to close, and keeps the latest for
-/// a redraw after a resize.
-pub fn run(mut printer: impl ExternalPrinter, stage: &Stage, draws: Receiver<Draw>) {
-    let mut recent = Recent::default();
-    for draw in draws.iter() {
-        match draw {
-            Draw::Line(text) => {
-                let columns = terminal::window_size().1;
-                let rows = wrap::rows(&text, columns);
-                print(&mut printer, stage, rows.join("\n") + "\n");
-                recent.push(text);
+    fn handle(&mut self, event: Event) {
+        let left = self.left.load(Ordering::SeqCst);
+        match event {
+            Event::Server(Shown::Line(line)) => self.frame.show(line),
+            Event::Server(Shown::AskId(prompt)) => {
+                let plain = render::as_prompt(protocol::ID_PROMPT);
+                self.frame.ask(prompt, &plain);
             }
-            Draw::Shown(text) => recent.push(text),
-            Draw::Redraw => redraw(&mut printer, stage, &recent),
-            Draw::Close => return close(&mut printer, stage),
-        }
-    }
-}
-
-/// Draws the screen again at the window's size, leaving the editor's rows free.
-fn redraw(printer: &mut impl ExternalPrinter, stage: &Stage, recent: &Recent) {
-    let (rows, columns) = terminal::window_size();
-    let editor_rows = match *stage.state.lock() {
-        State::Editing => stage.drawn.lock().rows,
-        _ => 1,
-    };
-    if let Some(text) = recent.redraw(rows, columns, editor_rows) {
-        print(printer, stage, text);
-    }
-}
-
-/// Prints one line above the editor, or straight out if it is not editing.
-fn print(printer: &mut impl ExternalPrinter, stage: &Stage, text: String) {
-    let mut state = stage.state.lock();
-    loop {
-        match *state {
-            State::Starting => stage.changed.wait(&mut state),
-            // The lock is held, so the editor cannot start drawing in the middle of this line.
-            State::Idle => return write_out(&text),
-            State::Editing => break,
-            State::Closing | State::Parked | State::Closed => return,
-        }
-    }
-    drop(state);
-    // NOTE: ignoring errors: the printer fails only if the editor's thread is gone, and then the
-    // receiver is about to end the client.
-    let _ = printer.print(text);
-}
-
-fn close(printer: &mut impl ExternalPrinter, stage: &Stage) {
-    let mut state = stage.state.lock();
-    loop {
-        match *state {
-            State::Starting => stage.changed.wait(&mut state),
-            State::Editing => break,
-            _ => {
-                *state = State::Closed;
-                stage.changed.notify_all();
-                return;
+            Event::Server(Shown::Chat) => {
+                self.chatting = true;
+                self.frame.ask(self.paint(LineKind::Own, PROMPT), PROMPT);
             }
+            Event::Terminal(Some(TerminalEvent::Key(key))) if !left => {
+                if let Some(action) = keys::action(key, self.input.text().is_empty()) {
+                    self.act(action);
+                }
+            }
+            Event::Terminal(Some(TerminalEvent::Paste(text))) if !left => {
+                self.input.edit(Edit::Insert(keys::pasted(&text)));
+            }
+            Event::Terminal(Some(TerminalEvent::Resize(columns, rows))) => {
+                self.frame.resize(columns.into(), rows.into());
+            }
+            // NOTE: a terminal that cannot be read is taken as the user leaving: no more
+            // can be typed.
+            Event::Terminal(None) if !left => self.leave(),
+            Event::Terminal(_) | Event::Ended(..) => {}
         }
     }
-    *state = State::Closing;
-    stage.changed.notify_all();
-    drop(state);
-    // This may wait for ever, if the editor stops at a frame of its own before taking it; the
-    // receiver waits on the stage, not on this thread, so that is harmless.
-    // NOTE: that frame of its own is a key pressed in the same instant; its rows are then still
-    // drawn, and the receiver's clearing from the cursor's row down may leave the first rows of
-    // a long wrapped line above the last notice.
-    let _ = printer.print(CLEAR_EDITOR_ROWS.to_string());
+
+    fn act(&mut self, action: Action) {
+        match action {
+            Action::Edit(edit) => self.input.edit(edit),
+            Action::Submit => self.submit(),
+            Action::Recall(older) => {
+                let recalled = match older {
+                    true => self.history.older(self.input.text()),
+                    false => self.history.newer(),
+                };
+                if let Some(line) = recalled.map(str::to_string) {
+                    self.input.set(&line);
+                }
+            }
+            Action::Clear => drop(self.input.take()),
+            Action::Leave => self.leave(),
+            Action::ClearScreen => self.frame.clear(&self.input),
+            Action::Suspend => self.frame.suspend(&self.input),
+        }
+    }
+
+    /// Enter: sends the ID, or each line the editor holds (a paste may hold several), each shown
+    /// above as the user's own; unless one is over the server's limit, in which case nothing is
+    /// sent and the user is told. Before the server asks for anything the line waits.
+    fn submit(&mut self) {
+        let Some((prompt, _)) = self.frame.prompt.clone() else {
+            return;
+        };
+        if !self.chatting {
+            let id = self.input.take();
+            self.frame.show(format!("{prompt}{id}"));
+            self.frame.prompt = None;
+            return match dialogue::is_quit(id.as_bytes()) {
+                true => self.leave(),
+                false => self.send(&id),
+            };
+        }
+        let text = self.input.text().to_string();
+        if let Some(long) = text.split('\n').find(|line| line.len() > self.max_line) {
+            let notice = too_long(long.len(), self.max_line);
+            return self.frame.show(self.paint(LineKind::System, &notice));
+        }
+        self.input.take();
+        for line in text.split('\n') {
+            let shown = match dialogue::classify_typed(Phase::Chatting, line.as_bytes()) {
+                Typed::Quit => return self.leave(),
+                Typed::Blank => continue,
+                Typed::Message(said) => self.paint(LineKind::Own, &render::own_line(&said)),
+                Typed::Command | Typed::Id => format!("{prompt}{line}"),
+            };
+            self.history.push(line);
+            self.frame.show(shown);
+            self.send(line);
+        }
+    }
+
+    /// `/quit`, or Ctrl-C or Ctrl-D on an empty line: the mark first, so that the end of stream
+    /// the server answers with is read as ours, then the end of our half of the stream.
+    fn leave(&mut self) {
+        self.left.store(true, Ordering::SeqCst);
+        // NOTE: ignoring errors: if the socket is already closed, the receiver has seen it too.
+        let _ = self.stream.shutdown(Shutdown::Write);
+        self.frame.prompt = None;
+        self.input.take();
+    }
+
+    fn send(&self, line: &str) {
+        // NOTE: ignoring errors: if the server is gone, the receiver says so. A server that
+        // stops reading would hold the owner here; ours reads every client on its own thread.
+        let _ = super::send(&self.stream, line.as_bytes());
+    }
+
+    fn paint(&self, kind: LineKind, text: &str) -> String {
+        render::paint(kind, text, self.colour)
+    }
 }
 
-/// Writes to the terminal directly, the cursor being at the start of a fresh line.
-pub fn write_out(text: &str) {
-    let mut stdout = io::stdout().lock();
-    // NOTE: ignoring errors: if the terminal is gone there is no one left to tell, and the
-    // conversation (the other users' view of it) goes on regardless.
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Arc;
-    use std::thread;
-
-    #[test]
-    fn the_editor_is_editing_from_its_first_frame_until_readline_returns() {
-        let stage = Stage::default();
-        assert!(stage.begin_read());
-        assert_eq!(*stage.state.lock(), State::Starting);
-        stage.frame();
-        stage.frame();
-        assert_eq!(*stage.state.lock(), State::Editing);
-        stage.end_read();
-        assert_eq!(*stage.state.lock(), State::Idle);
-    }
-
-    #[test]
-    fn after_the_end_the_editor_does_not_start_again() {
-        let stage = Stage::default();
-        *stage.state.lock() = State::Closed;
-        assert!(!stage.begin_read());
-        assert_eq!(stage.wait_closed(), State::Closed);
-    }
-
-    #[test]
-    fn a_frame_after_the_end_was_asked_for_parks_the_editor_for_good() {
-        let stage = Arc::new(Stage::default());
-        *stage.state.lock() = State::Closing;
-        let editor = thread::spawn({
-            let stage = Arc::clone(&stage);
-            move || stage.frame()
-        });
-        assert_eq!(stage.wait_closed(), State::Parked);
-        assert!(!editor.is_finished());
-    }
+/// The notice for a line of `bytes` over the limit of `max`.
+pub fn too_long(bytes: usize, max: usize) -> String {
+    format!("** Line too long ({bytes} bytes, max {max}); not sent: shorten it and press Enter **")
 }
