@@ -14,83 +14,60 @@ use std::time::Duration;
 /// system's own limit, which is minutes; a server that is up answers in milliseconds.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Why the client could not connect. Its `Display` is the whole message for the user.
+/// Why the client could not connect. Its `Display` is the whole message for the user: what
+/// happened, and what to check next.
 #[derive(Debug)]
 pub struct ConnectError {
     addr: String,
-    problem: Problem,
-}
-
-#[derive(Debug)]
-enum Problem {
-    /// Not `HOST:PORT` at all.
-    BadAddress,
-    /// The host name is unknown (or the name service could not be asked).
-    UnknownHost,
-    Refused,
-    TimedOut,
-    Other(io::Error),
+    reason: String,
 }
 
 impl fmt::Display for ConnectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let addr = &self.addr;
-        match &self.problem {
-            Problem::BadAddress => write!(
-                f,
-                "cannot connect to {addr}: expected HOST:PORT, like 127.0.0.1:5000"
-            ),
-            Problem::UnknownHost => write!(
-                f,
-                "cannot connect to {addr}: unknown host (check the name, or use an IP address like 127.0.0.1:5000)"
-            ),
-            Problem::Refused => write!(
-                f,
-                "cannot connect to {addr}: connection refused (is the server running? try make server)"
-            ),
-            Problem::TimedOut => write!(
-                f,
-                "cannot connect to {addr}: no answer within {} seconds (check the address, and that no firewall is in the way)",
-                CONNECT_TIMEOUT.as_secs()
-            ),
-            Problem::Other(error) => write!(
-                f,
-                "cannot connect to {addr}: {error} (check the address, and that the server is running)"
-            ),
-        }
+        write!(f, "cannot connect to {}: {}", self.addr, self.reason)
     }
 }
 
 impl std::error::Error for ConnectError {}
 
+/// The reason when `addr` names no host the name service knows.
+const UNKNOWN_HOST: &str =
+    "unknown host (check the name, or use an IP address like 127.0.0.1:5000)";
+
 /// Connects to the first address `addr` resolves to that accepts, trying each in turn (a name
 /// like `localhost` may resolve to both `::1` and `127.0.0.1`, and the server listens on one).
 pub fn connect(addr: &str) -> Result<TcpStream, ConnectError> {
-    let fail = |problem| ConnectError {
+    let fail = |reason: String| ConnectError {
         addr: addr.to_string(),
-        problem,
+        reason,
     };
     let candidates = addr.to_socket_addrs().map_err(|error| {
         fail(match error.kind() {
-            io::ErrorKind::InvalidInput => Problem::BadAddress,
-            _ => Problem::UnknownHost,
+            io::ErrorKind::InvalidInput => "expected HOST:PORT, like 127.0.0.1:5000".to_string(),
+            _ => UNKNOWN_HOST.to_string(),
         })
     })?;
-    let mut last_problem = Problem::UnknownHost;
+    let mut reason = UNKNOWN_HOST.to_string();
     for candidate in candidates {
         match TcpStream::connect_timeout(&candidate, CONNECT_TIMEOUT) {
             Ok(stream) => return Ok(stream),
-            Err(error) => last_problem = classify(error),
+            Err(error) => reason = explain(&error),
         }
     }
-    Err(fail(last_problem))
+    Err(fail(reason))
 }
 
-fn classify(error: io::Error) -> Problem {
+/// The usual reason is simply that the server has not been started.
+fn explain(error: &io::Error) -> String {
     match error.kind() {
-        io::ErrorKind::ConnectionRefused => Problem::Refused,
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Problem::TimedOut,
-        _ => Problem::Other(error),
+        io::ErrorKind::ConnectionRefused => {
+            "connection refused (is the server running? try make server)".to_string()
+        }
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!(
+            "no answer within {} seconds (check the address, and that no firewall is in the way)",
+            CONNECT_TIMEOUT.as_secs()
+        ),
+        _ => format!("{error} (check the address, and that the server is running)"),
     }
 }
 

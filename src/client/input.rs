@@ -6,8 +6,10 @@
 //! it starts and where the cursor is. The cursor moves, and text is cut, by grapheme (what a
 //! person sees as one character: `e` and its accent, a Hindi syllable, an emoji), found by
 //! `unicode-segmentation`; widths are display columns from `unicode-width` (two for CJK, none for
-//! a combining mark).
+//! a combining mark). `crossterm` turns the bytes a key sends (`ESC [ D` for Left, 0x17 for
+//! Ctrl-W) into the key events read here.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
@@ -17,24 +19,6 @@ use unicode_width::UnicodeWidthStr;
 pub struct Input {
     text: String,
     cursor: usize,
-}
-
-/// A change the keys ask for (see [`super::keys`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Edit {
-    Insert(String),
-    Left,
-    Right,
-    Home,
-    End,
-    Backspace,
-    Delete,
-    /// Ctrl-U: everything before the cursor.
-    KillBefore,
-    /// Ctrl-K: everything after it.
-    KillAfter,
-    /// Ctrl-W: the word before the cursor, up to the space before it (which stays).
-    KillWord,
 }
 
 impl Input {
@@ -54,7 +38,27 @@ impl Input {
         std::mem::take(&mut self.text)
     }
 
-    pub fn edit(&mut self, edit: Edit) {
+    pub fn insert(&mut self, text: &str) {
+        self.text.insert_str(self.cursor, text);
+        self.cursor += text.len();
+    }
+
+    /// A paste, as the line holds it: its line breaks as newlines (a terminal pastes them as
+    /// carriage returns), a tab as a space, and no other control character, which would move
+    /// the cursor where the frame does not expect it.
+    pub fn paste(&mut self, text: &str) {
+        let text = text
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .replace('\t', " ");
+        self.insert(&text.replace(|c: char| c.is_control() && c != '\n', ""));
+    }
+
+    /// The editing keys, those of a shell (GNU readline's emacs keys): a letter, Left/Right or
+    /// Ctrl-B/F, Home/End or Ctrl-A/E, Backspace or Ctrl-H, Delete or Ctrl-D, and Ctrl-U, Ctrl-K
+    /// and Ctrl-W, which cut everything before the cursor, everything after it, and the word
+    /// before it (up to the space before the word, which stays). Other keys do nothing here.
+    pub fn edit(&mut self, key: KeyEvent) {
         let (before, after) = self.text.split_at(self.cursor);
         let previous = before
             .grapheme_indices(true)
@@ -65,20 +69,21 @@ impl Input {
         let word = trimmed.rfind(char::is_whitespace).map_or(0, |at| {
             at + trimmed[at..].chars().next().map_or(0, char::len_utf8)
         });
-        match edit {
-            Edit::Insert(text) => {
-                self.text.insert_str(self.cursor, &text);
-                self.cursor += text.len();
+        let (end, ctrl) = (self.text.len(), key.modifiers == KeyModifiers::CONTROL);
+        match (key.code, ctrl) {
+            (KeyCode::Left, _) | (KeyCode::Char('b'), true) => self.cursor = previous,
+            (KeyCode::Right, _) | (KeyCode::Char('f'), true) => self.cursor = next,
+            (KeyCode::Home, _) | (KeyCode::Char('a'), true) => self.cursor = 0,
+            (KeyCode::End, _) | (KeyCode::Char('e'), true) => self.cursor = end,
+            (KeyCode::Backspace, _) | (KeyCode::Char('h'), true) => self.cut(previous..self.cursor),
+            (KeyCode::Delete, _) | (KeyCode::Char('d'), true) => self.cut(self.cursor..next),
+            (KeyCode::Char('u'), true) => self.cut(0..self.cursor),
+            (KeyCode::Char('k'), true) => self.cut(self.cursor..end),
+            (KeyCode::Char('w'), true) => self.cut(word..self.cursor),
+            (KeyCode::Char(c), false) if (key.modifiers - KeyModifiers::SHIFT).is_empty() => {
+                self.insert(c.encode_utf8(&mut [0; 4]));
             }
-            Edit::Left => self.cursor = previous,
-            Edit::Right => self.cursor = next,
-            Edit::Home => self.cursor = 0,
-            Edit::End => self.cursor = self.text.len(),
-            Edit::Backspace => self.cut(previous..self.cursor),
-            Edit::Delete => self.cut(self.cursor..next),
-            Edit::KillBefore => self.cut(0..self.cursor),
-            Edit::KillAfter => self.cut(self.cursor..self.text.len()),
-            Edit::KillWord => self.cut(word..self.cursor),
+            _ => {}
         }
     }
 
@@ -136,40 +141,56 @@ mod tests {
 
     fn typed(text: &str) -> Input {
         let mut input = Input::default();
-        input.edit(Edit::Insert(text.to_string()));
+        input.insert(text);
         input
+    }
+
+    fn press(input: &mut Input, code: KeyCode) {
+        input.edit(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+
+    fn ctrl(input: &mut Input, letter: char) {
+        input.edit(KeyEvent::new(KeyCode::Char(letter), KeyModifiers::CONTROL));
     }
 
     #[test]
     fn the_cursor_moves_and_deletes_whole_graphemes() {
         // Graphemes: `a`, `e` and its accent, `न`, `म`, and the conjunct `स्ते` (four code points).
         let mut input = typed("ae\u{301}नमस्ते");
-        input.edit(Edit::Left);
-        input.edit(Edit::Backspace);
+        press(&mut input, KeyCode::Left);
+        press(&mut input, KeyCode::Backspace);
         assert_eq!(input.text(), "ae\u{301}नस्ते");
-        input.edit(Edit::Home);
-        input.edit(Edit::Right);
-        input.edit(Edit::Delete);
+        press(&mut input, KeyCode::Home);
+        press(&mut input, KeyCode::Right);
+        press(&mut input, KeyCode::Delete);
         assert_eq!(input.text(), "aनस्ते");
-        input.edit(Edit::End);
-        input.edit(Edit::Insert("!".into()));
+        ctrl(&mut input, 'e');
+        input.edit(KeyEvent::new(KeyCode::Char('!'), KeyModifiers::SHIFT));
+        input.edit(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT));
         assert_eq!(input.text(), "aनस्ते!");
     }
 
     #[test]
     fn kills_cut_before_after_and_the_last_word() {
         let mut input = typed("hello wide world");
-        input.edit(Edit::KillWord);
+        ctrl(&mut input, 'w');
         assert_eq!(input.text(), "hello wide ");
-        input.edit(Edit::KillWord);
+        ctrl(&mut input, 'w');
         assert_eq!(input.text(), "hello ");
-        input.edit(Edit::Left);
-        input.edit(Edit::KillAfter);
+        ctrl(&mut input, 'b');
+        ctrl(&mut input, 'k');
         assert_eq!(input.text(), "hello");
-        input.edit(Edit::KillBefore);
+        ctrl(&mut input, 'u');
         assert_eq!(input.text(), "");
-        input.edit(Edit::Insert("x".into()));
+        input.insert("x");
         assert_eq!((input.take().as_str(), input.text()), ("x", ""));
+    }
+
+    #[test]
+    fn a_paste_keeps_its_lines_and_loses_its_control_characters() {
+        let mut input = typed("");
+        input.paste("one\rtwo\r\nthree\n\ta\x1b[31mb\x07");
+        assert_eq!(input.text(), "one\ntwo\nthree\n a[31mb");
     }
 
     #[test]
@@ -184,7 +205,7 @@ mod tests {
         );
         let mut pasted = typed("one\ntwo");
         assert_eq!(pasted.layout(8, 40).cursor, (1, 3));
-        (0..4).for_each(|_| pasted.edit(Edit::Left));
+        (0..4).for_each(|_| press(&mut pasted, KeyCode::Left));
         let layout = pasted.layout(8, 40);
         assert_eq!((layout.rows, layout.cursor), (vec![0..3, 4..7], (0, 11)));
     }
