@@ -1,12 +1,18 @@
-//! Reaching the server, and saying in one line what to do when that fails.
+//! The connection: reaching the server (and saying in one line what to do when that fails),
+//! reading its lines, sending ours, and the named threads that do it.
 //!
-//! Go counterpart: `net.Dial("tcp", "localhost:5000")` followed by `log.Fatal(err)`. The Go error
-//! names the system call; ours names the likely cause and the next step, because the usual reason
-//! is simply that the server has not been started.
+//! Go counterpart: `net.Dial("tcp", "localhost:5000")` followed by `log.Fatal(err)`, then
+//! `bufio.NewReader(conn)` and `fmt.Fprint(conn, line)`. The Go error names the system call; ours
+//! names the likely cause and the next step, because the usual reason is simply that the server
+//! has not been started.
 
+use super::console::{Console, Shown};
+use crate::line_reader::{self, Line};
+use crate::{Config, id, protocol};
 use std::fmt;
-use std::io;
+use std::io::{self, BufReader, Write};
 use std::net::{TcpStream, ToSocketAddrs};
+use std::thread;
 use std::time::Duration;
 
 /// How long one connection attempt may take. Without a bound, an address whose packets are
@@ -69,6 +75,67 @@ fn explain(error: &io::Error) -> String {
         ),
         _ => format!("{error} (check the address, and that the server is running)"),
     }
+}
+
+/// The most bytes an ID can take on the wire: UTF-8 spends up to four bytes on a character, and
+/// IDs may be written in any script (CJK extension B, for one, takes four bytes a letter).
+pub const MAX_ID_BYTES: usize = id::MAX_ID_CHARS * 4;
+
+/// The longest line from the server the client will show, in bytes: the longest user list a
+/// server with the default `--max-clients` can send, every ID at its longest in bytes (1,000
+/// IDs of 32 four-byte characters: 130,027 bytes). A chat line (an ID and at most `--max-line`
+/// bytes) is far shorter. The bound matters against a misbehaving server, which could otherwise
+/// grow the client's memory without end; a line over it is replaced by a notice.
+pub fn max_server_line() -> usize {
+    longest_user_list(Config::default().max_clients)
+}
+
+/// The longest user list the server can send to a room of `users`, in bytes: every ID at
+/// [`MAX_ID_BYTES`], with the longer of the two list prefixes.
+pub const fn longest_user_list(users: usize) -> usize {
+    let separators = users.saturating_sub(1) * ", ".len();
+    protocol::CURRENT_USERS_PREFIX.len()
+        + users * MAX_ID_BYTES
+        + separators
+        + protocol::USER_LIST_SUFFIX.len()
+}
+
+/// The `receiver`'s work: hands what each line from the server means to `show`, until the connection
+/// ends.
+pub fn receive(stream: &TcpStream, console: &mut Console, mut show: impl FnMut(Shown)) {
+    let mut reader = BufReader::new(stream);
+    let bound = max_server_line();
+    loop {
+        match line_reader::read_line(&mut reader, bound) {
+            // Sanitized again here: a client must not trust a server (or `nc -l`) with its
+            // terminal's escape codes any more than the server trusts its clients.
+            Ok(Line::Complete(raw)) => {
+                console
+                    .server_line(&protocol::sanitize(&raw))
+                    .into_iter()
+                    .for_each(&mut show);
+            }
+            Ok(Line::TooLong) => show(Shown::Line(console.notice(&format!(
+                "** A line over {bound} bytes from the server was not shown **"
+            )))),
+            Ok(Line::End) | Err(_) => return,
+        }
+    }
+}
+
+/// Sends one line to the server.
+pub fn send(mut stream: &TcpStream, line: &[u8]) -> io::Result<()> {
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    bytes.extend_from_slice(line);
+    bytes.push(b'\n');
+    stream.write_all(&bytes)
+}
+
+pub fn spawn(name: &str, role: impl FnOnce() + Send + 'static) {
+    thread::Builder::new()
+        .name(name.to_string())
+        .spawn(role)
+        .expect("the system can start the client's two extra threads");
 }
 
 #[cfg(test)]

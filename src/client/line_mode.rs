@@ -16,10 +16,11 @@
 //! in a dumb terminal an `interrupt` thread takes the signal instead and leaves the room, as
 //! `/quit` does.
 
+use super::connect::{receive, send, spawn};
 use super::console::{Console, Ending, Shown};
+use super::dialogue;
 use super::render::{self, LineKind, PROMPT};
 use super::terminal::Mode;
-use super::{dialogue, receive, send, spawn};
 use std::io::{self, BufRead, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;

@@ -43,40 +43,11 @@ pub mod terminal;
 pub mod wrap;
 
 pub use args::{ColorChoice, Options};
-pub use connect::ConnectError;
+pub use connect::{ConnectError, MAX_ID_BYTES, longest_user_list, max_server_line};
 pub use console::Ending;
 
-use crate::line_reader::{self, Line};
-use crate::{Config, id, protocol};
-use console::{Console, Shown};
-use std::io::{self, BufReader, Write};
-use std::net::TcpStream;
 use std::sync::Arc;
-use std::thread;
 use terminal::{Mode, Raw};
-
-/// The most bytes an ID can take on the wire: UTF-8 spends up to four bytes on a character, and
-/// IDs may be written in any script (CJK extension B, for one, takes four bytes a letter).
-pub const MAX_ID_BYTES: usize = id::MAX_ID_CHARS * 4;
-
-/// The longest line from the server the client will show, in bytes: the longest user list a
-/// server with the default `--max-clients` can send, every ID at its longest in bytes (1,000
-/// IDs of 32 four-byte characters: 130,027 bytes). A chat line (an ID and at most `--max-line`
-/// bytes) is far shorter. The bound matters against a misbehaving server, which could otherwise
-/// grow the client's memory without end; a line over it is replaced by a notice.
-pub fn max_server_line() -> usize {
-    longest_user_list(Config::default().max_clients)
-}
-
-/// The longest user list the server can send to a room of `users`, in bytes: every ID at
-/// [`MAX_ID_BYTES`], with the longer of the two list prefixes.
-pub const fn longest_user_list(users: usize) -> usize {
-    let separators = users.saturating_sub(1) * ", ".len();
-    protocol::CURRENT_USERS_PREFIX.len()
-        + users * MAX_ID_BYTES
-        + separators
-        + protocol::USER_LIST_SUFFIX.len()
-}
 
 /// Connects, chats until the user leaves or the server goes away, and says which it was.
 pub fn run(options: Options) -> Result<Ending, ConnectError> {
@@ -96,47 +67,10 @@ pub fn run(options: Options) -> Result<Ending, ConnectError> {
     Ok(line_mode::run(stream, mode, colour, options.id))
 }
 
-fn spawn(name: &str, role: impl FnOnce() + Send + 'static) {
-    thread::Builder::new()
-        .name(name.to_string())
-        .spawn(role)
-        .expect("the system can start the client's two extra threads");
-}
-
-/// The `receiver`'s work: hands what each line from the server means to `show`, until the connection
-/// ends.
-pub fn receive(stream: &TcpStream, console: &mut Console, mut show: impl FnMut(Shown)) {
-    let mut reader = BufReader::new(stream);
-    let bound = max_server_line();
-    loop {
-        match line_reader::read_line(&mut reader, bound) {
-            // Sanitized again here: a client must not trust a server (or `nc -l`) with its
-            // terminal's escape codes any more than the server trusts its clients.
-            Ok(Line::Complete(raw)) => {
-                console
-                    .server_line(&protocol::sanitize(&raw))
-                    .into_iter()
-                    .for_each(&mut show);
-            }
-            Ok(Line::TooLong) => show(Shown::Line(console.notice(&format!(
-                "** A line over {bound} bytes from the server was not shown **"
-            )))),
-            Ok(Line::End) | Err(_) => return,
-        }
-    }
-}
-
-/// Sends one line to the server.
-fn send(mut stream: &TcpStream, line: &[u8]) -> io::Result<()> {
-    let mut bytes = Vec::with_capacity(line.len() + 1);
-    bytes.extend_from_slice(line);
-    bytes.push(b'\n');
-    stream.write_all(&bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{id, protocol};
 
     #[test]
     fn the_longest_user_list_is_as_long_as_a_real_one() {

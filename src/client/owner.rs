@@ -5,19 +5,31 @@
 //! Here the whole line is in hand before anything is sent, so a line the server would refuse
 //! is kept for the user to shorten, and a paste of several lines becomes several messages.
 
+use super::connect;
 use super::console::{Ending, Shown};
 use super::dialogue::{self, Phase, Typed};
 use super::frame::Frame;
 use super::history::History;
 use super::input::Input;
 use super::render::{self, LineKind, PROMPT};
-use super::screen::Event;
 use crate::{Config, protocol};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// What the owner hears of, in the order it happened. Sent through an unbounded channel: the
+/// `receiver` must never wait for the screen while the server's lines keep coming, and the
+/// owner drains the channel far faster than a server sends (see `docs/client.md`).
+pub enum Event {
+    /// From the `receiver`: what a line from the server means.
+    Server(Shown),
+    /// From the `receiver`: the connection is over; how, and the last line to show.
+    Ended(Ending, Option<String>),
+    /// From `keys`: a key, a paste or a resize; `None` when the terminal cannot be read.
+    Terminal(Option<TerminalEvent>),
+}
 
 /// The owner's state: the screen, the line being edited, and the socket's writing half.
 pub struct Owner {
@@ -184,7 +196,7 @@ impl Owner {
     fn send(&self, line: &str) {
         // NOTE: ignoring errors: if the server is gone, the receiver says so. A server that
         // stops reading would hold the owner here; ours reads every client on its own thread.
-        let _ = super::send(&self.stream, line.as_bytes());
+        let _ = connect::send(&self.stream, line.as_bytes());
     }
 
     fn paint(&self, kind: LineKind, text: &str) -> String {

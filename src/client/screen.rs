@@ -12,27 +12,15 @@
 //! the line, prints the last notice and gives the terminal back. The `keys` thread is then
 //! still waiting for a key; the process ends it by exiting.
 
-use super::console::{Console, Ending, Shown};
+use super::connect;
+use super::console::{Console, Ending};
 use super::frame::Frame;
-use super::owner::Owner;
+use super::owner::{Event, Owner};
 use super::terminal::{Mode, Raw};
 use crossbeam_channel::Sender;
-use crossterm::event::Event as TerminalEvent;
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// What the owner hears of, in the order it happened. Sent through an unbounded channel: the
-/// `receiver` must never wait for the screen while the server's lines keep coming, and the
-/// owner drains the channel far faster than a server sends (see `docs/client.md`).
-pub enum Event {
-    /// From the `receiver`: what a line from the server means.
-    Server(Shown),
-    /// From the `receiver`: the connection is over; how, and the last line to show.
-    Ended(Ending, Option<String>),
-    /// From `keys`: a key, a paste or a resize; `None` when the terminal cannot be read.
-    Terminal(Option<TerminalEvent>),
-}
 
 /// Runs the chat in a terminal in raw mode: sends `--id` if given, starts the `receiver` and
 /// `keys` threads, and owns the terminal until the connection ends.
@@ -40,18 +28,18 @@ pub fn run(stream: Arc<TcpStream>, raw: Raw, colour: bool, id: Option<String>) -
     let left = Arc::new(AtomicBool::new(false));
     if let Some(id) = &id {
         // NOTE: ignoring errors: if the server is gone already, the receiver says so.
-        let _ = super::send(&stream, id.as_bytes());
+        let _ = connect::send(&stream, id.as_bytes());
     }
     let (events, inbox) = crossbeam_channel::unbounded();
-    super::spawn("receiver", {
+    connect::spawn("receiver", {
         let (stream, left, events) = (Arc::clone(&stream), Arc::clone(&left), events.clone());
         move || receive(&stream, colour, id, &left, &events)
     });
-    super::spawn("keys", move || read_keys(&events));
+    connect::spawn("keys", move || read_keys(&events));
     Owner::new(stream, left, colour, Frame::new(raw)).run(&inbox)
 }
 
-/// The `receiver` thread: reads the server's lines (see [`super::receive`]) and, at the end of
+/// The `receiver` thread: reads the server's lines (see [`connect::receive`]) and, at the end of
 /// the stream, says how the connection ended. `left` is the mark the owner sets when the user
 /// leaves.
 fn receive(
@@ -63,7 +51,7 @@ fn receive(
 ) {
     let mut console = Console::new(Mode::Terminal, colour, id);
     // NOTE: ignoring send errors: the owner waits for `Ended`, so it outlives every send.
-    super::receive(stream, &mut console, |shown| {
+    connect::receive(stream, &mut console, |shown| {
         let _ = events.send(Event::Server(shown));
     });
     let (ending, last) = console.connection_ended(left.load(Ordering::SeqCst));

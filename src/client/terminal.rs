@@ -23,8 +23,8 @@ pub enum Mode {
     Plain,
 }
 
-/// The `TERM` values of terminals that print but cannot move the cursor: the list GNU readline
-/// and rustyline keep.
+/// The `TERM` values of terminals that print but cannot move the cursor: the list linenoise and
+/// rustyline keep.
 const DUMB_TERMS: [&str; 3] = ["dumb", "cons25", "emacs"];
 
 /// Settles the drawing mode and colour. Editing needs a person at a terminal on both ends
