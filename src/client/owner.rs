@@ -6,7 +6,7 @@
 //! is kept for the user to shorten, and a paste of several lines becomes several messages.
 
 use super::connect;
-use super::console::{Ending, Shown};
+use super::console::{Console, Ending, Shown};
 use super::dialogue::{self, Phase, Typed};
 use super::frame::Frame;
 use super::history::History;
@@ -17,7 +17,6 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What the owner hears of, in the order it happened. Sent through an unbounded channel: the
 /// `receiver` must never wait for the screen while the server's lines keep coming, and the
@@ -25,8 +24,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub enum Event {
     /// From the `receiver`: what a line from the server means.
     Server(Shown),
-    /// From the `receiver`: the connection is over; how, and the last line to show.
-    Ended(Ending, Option<String>),
+    /// From the `receiver`: the connection is over. Its console says how, once the owner
+    /// tells it whether the user had left.
+    Ended(Console),
     /// From `keys`: a key, a paste or a resize; `None` when the terminal cannot be read.
     Terminal(Option<TerminalEvent>),
 }
@@ -34,7 +34,8 @@ pub enum Event {
 /// The owner's state: the screen, the line being edited, and the socket's writing half.
 pub struct Owner {
     stream: Arc<TcpStream>,
-    left: Arc<AtomicBool>,
+    /// The user has left: the end of the stream the server answers with is ours.
+    left: bool,
     colour: bool,
     frame: Frame,
     /// The server has sent the user list: a typed line is a message from now on.
@@ -48,12 +49,12 @@ pub struct Owner {
 }
 
 impl Owner {
-    pub fn new(stream: Arc<TcpStream>, left: Arc<AtomicBool>, colour: bool, frame: Frame) -> Owner {
+    pub fn new(stream: Arc<TcpStream>, colour: bool, frame: Frame) -> Owner {
         let (input, history) = (Input::default(), History::default());
         let max_line = Config::default().max_line;
         Owner {
             stream,
-            left,
+            left: false,
             colour,
             frame,
             chatting: false,
@@ -74,7 +75,8 @@ impl Owner {
                 None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
             };
             match event {
-                Ok(Event::Ended(ending, last)) => {
+                Ok(Event::Ended(mut console)) => {
+                    let (ending, last) = console.connection_ended(self.left);
                     self.frame.prompt = None;
                     last.into_iter().for_each(|line| self.frame.show(line));
                     self.frame.draw(&self.input);
@@ -93,7 +95,7 @@ impl Owner {
     }
 
     fn handle(&mut self, event: Event) {
-        let left = self.left.load(Ordering::SeqCst);
+        let left = self.left;
         match event {
             Event::Server(Shown::Line(line)) => self.frame.show(line),
             Event::Server(Shown::AskId(prompt)) => {
@@ -183,10 +185,10 @@ impl Owner {
         }
     }
 
-    /// `/quit`, or Ctrl-C or Ctrl-D on an empty line: the mark first, so that the end of stream
-    /// the server answers with is read as ours, then the end of our half of the stream.
+    /// `/quit`, or Ctrl-C or Ctrl-D on an empty line: the end of our half of the stream, which
+    /// the server answers by closing.
     fn leave(&mut self) {
-        self.left.store(true, Ordering::SeqCst);
+        self.left = true;
         // NOTE: ignoring errors: if the socket is already closed, the receiver has seen it too.
         let _ = self.stream.shutdown(Shutdown::Write);
         self.frame.prompt = None;

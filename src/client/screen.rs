@@ -20,42 +20,32 @@ use super::terminal::{Mode, Raw};
 use crossbeam_channel::Sender;
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Runs the chat in a terminal in raw mode: sends `--id` if given, starts the `receiver` and
 /// `keys` threads, and owns the terminal until the connection ends.
 pub fn run(stream: Arc<TcpStream>, raw: Raw, colour: bool, id: Option<String>) -> Ending {
-    let left = Arc::new(AtomicBool::new(false));
     if let Some(id) = &id {
         // NOTE: ignoring errors: if the server is gone already, the receiver says so.
         let _ = connect::send(&stream, id.as_bytes());
     }
     let (events, inbox) = crossbeam_channel::unbounded();
     connect::spawn("receiver", {
-        let (stream, left, events) = (Arc::clone(&stream), Arc::clone(&left), events.clone());
-        move || receive(&stream, colour, id, &left, &events)
+        let (stream, events) = (Arc::clone(&stream), events.clone());
+        move || receive(&stream, colour, id, &events)
     });
     connect::spawn("keys", move || read_keys(&events));
-    Owner::new(stream, left, colour, Frame::new(raw)).run(&inbox)
+    Owner::new(stream, colour, Frame::new(raw)).run(&inbox)
 }
 
 /// The `receiver` thread: reads the server's lines (see [`connect::receive`]) and, at the end of
-/// the stream, says how the connection ended. `left` is the mark the owner sets when the user
-/// leaves.
-fn receive(
-    stream: &TcpStream,
-    colour: bool,
-    id: Option<String>,
-    left: &AtomicBool,
-    events: &Sender<Event>,
-) {
+/// the stream, hands its console to the owner, which knows whether the user had left.
+fn receive(stream: &TcpStream, colour: bool, id: Option<String>, events: &Sender<Event>) {
     let mut console = Console::new(Mode::Terminal, colour, id);
     // NOTE: ignoring send errors: the owner waits for `Ended`, so it outlives every send.
     connect::receive(stream, &mut console, |shown| {
         let _ = events.send(Event::Server(shown));
     });
-    let (ending, last) = console.connection_ended(left.load(Ordering::SeqCst));
-    let _ = events.send(Event::Ended(ending, last));
+    let _ = events.send(Event::Ended(console));
 }
 
 /// The `keys` thread: hands each key press, paste and resize to the owner, until the terminal
