@@ -20,11 +20,10 @@
 //! NOTE: the scrollback stays as the terminal left it, rewrapped by the terminal.
 
 use super::input::Input;
-use super::terminal::{self, Raw};
+use super::terminal::{self, Raw, write_out};
 use super::wrap;
 use std::collections::VecDeque;
 use std::fmt::Write as _;
-use std::io::{self, Write};
 use std::time::{Duration, Instant};
 use unicode_width::UnicodeWidthStr;
 
@@ -207,13 +206,4 @@ fn up(out: &mut String, rows: usize) {
     if rows > 0 {
         let _ = write!(out, "\x1b[{rows}A");
     }
-}
-
-/// Writes to the terminal at once.
-fn write_out(text: &str) {
-    let mut stdout = io::stdout().lock();
-    // NOTE: ignoring errors: if the terminal is gone there is no one left to tell, and the
-    // conversation (the other users' view of it) goes on regardless.
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
 }

@@ -20,8 +20,8 @@ use super::connect::{receive, send, spawn};
 use super::console::{Console, Ending, Shown};
 use super::dialogue;
 use super::render::{self, LineKind, PROMPT};
-use super::terminal::Mode;
-use std::io::{self, BufRead, Write};
+use super::terminal::{Mode, write_out};
+use std::io::{self, BufRead};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -131,13 +131,6 @@ impl LineScreen {
             (false, None) => {}
         }
     }
-}
-
-fn write_out(text: &str) {
-    let mut stdout = io::stdout().lock();
-    // NOTE: ignoring errors: if the output is gone there is no one left to tell.
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
 }
 
 /// Ctrl-C's signal (SIGINT), taken from its default, which ends the process; `None` (and

@@ -4,7 +4,7 @@
 //!
 //! | Go                                      | Rust, in a terminal                      | Rust, in a pipe or a dumb terminal |
 //! |-----------------------------------------|------------------------------------------|------------------------------------|
-//! | `go readMessages(conn)`: a reader of `conn`, printing each line | `receiver`: [`receive`], handing each line to the owner | the main thread: [`receive`], printing each line ([`line_mode`]) |
+//! | `go readMessages(conn)`: a reader of `conn`, printing each line | `receiver`: [`connect::receive`], handing each line to the owner | the main thread: [`connect::receive`], printing each line ([`line_mode`]) |
 //! | `main` reading `os.Stdin` into `conn`   | `keys`: reading key presses for the owner; the main thread, the terminal's owner ([`screen`]), edits the line, prints every line above it and writes each sent line to `conn` | `sender`: reading lines of standard input into `conn` |
 //! | (Ctrl-C's default: the process ends)    | (a key like any other)                   | in a dumb terminal, `interrupt`: leaving as `/quit` does |
 //!

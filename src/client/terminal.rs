@@ -9,7 +9,7 @@
 use super::args::ColorChoice;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::{execute, terminal};
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 
 /// What kind of screen the client draws on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,4 +113,13 @@ fn restore() {
     let _ = terminal::disable_raw_mode();
     #[cfg(unix)]
     let _ = rustix::termios::tcflush(io::stdin(), rustix::termios::QueueSelector::IFlush);
+}
+
+/// Writes to standard output at once: a frame, or in a pipe a line.
+pub fn write_out(text: &str) {
+    let mut stdout = io::stdout().lock();
+    // NOTE: ignoring errors: if the output is gone there is no one left to tell, and the
+    // conversation (the other users' view of it) goes on regardless.
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
 }
