@@ -17,8 +17,8 @@
 //! Leaving: on `/quit`, the end of input, or Ctrl-C or Ctrl-D on an empty line, the client
 //! marks itself as leaving, then shuts down its half of the socket; the server sees the end of
 //! the stream, says goodbye to the others and closes; the receiver passes on whatever still
-//! arrives and, at the end of the stream, finds the mark and reports [`Ending::Left`]. An end of
-//! stream without the mark is [`Ending::Disconnected`], or, after the server's shutdown notice,
+//! arrives, and at the end of the stream the mark makes it [`Ending::Left`]. An end of stream
+//! without the mark is [`Ending::Disconnected`], or, after the server's shutdown notice,
 //! [`Ending::ServerStopped`]. `/quit` itself is not forwarded: to the server, the end of the
 //! stream means the same, and it is the one signal that also works while the user is still
 //! choosing an ID. At the end the main thread returns and the process exits; the thread still
