@@ -20,7 +20,8 @@ use std::sync::Arc;
 
 /// What the owner hears of, in the order it happened. Sent through an unbounded channel: the
 /// `receiver` must never wait for the screen while the server's lines keep coming, and the
-/// owner drains the channel far faster than a server sends (see `docs/client.md`).
+/// owner drains the channel far faster than a server sends (it draws a burst in one write, see
+/// [`Owner::run`]).
 pub enum Event {
     /// From the `receiver`: what a line from the server means.
     Server(Shown),
