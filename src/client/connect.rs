@@ -100,8 +100,8 @@ pub const fn longest_user_list(users: usize) -> usize {
         + protocol::USER_LIST_SUFFIX.len()
 }
 
-/// The `receiver`'s work: hands what each line from the server means to `show`, until the connection
-/// ends.
+/// The `receiver`'s work: hands what each line from the server means to `show`, until the
+/// connection ends.
 pub fn receive(stream: &TcpStream, console: &mut Console, mut show: impl FnMut(Shown)) {
     let mut reader = BufReader::new(stream);
     let bound = max_server_line();

@@ -14,10 +14,15 @@
 //! A resize is the one time the frame cannot start from the cursor: most terminals (tmux among
 //! them) rewrap their rows to the new width, moving the line being edited before the client
 //! hears of it. So the client keeps the last lines it showed ([`RECENT_LINES`]) and, once the
-//! size has settled ([`SETTLE`]), draws the whole window again from its top: the newest lines that fit, wrapped at the new width, and the
-//! line below them. Each row is cleared rather than the screen, since tmux moves a cleared screen
-//! into the scrollback, where every line on it would then appear twice.
-//! NOTE: the scrollback stays as the terminal left it, rewrapped by the terminal.
+//! size has settled ([`SETTLE`]), draws the whole window again from its top: the newest lines
+//! that fit, wrapped at the new width, and the line below them. Each row is cleared rather than
+//! the screen, since tmux moves a cleared screen into the scrollback, where every line on it
+//! would then appear twice.
+//!
+//! NOTE: the scrollback stays as the terminal left it, rewrapped by the terminal. tmux keeps the
+//! cursor on its row when it rewraps, pushing the top rows into the scrollback as the line being
+//! edited takes more rows, and taking them back as it takes fewer; it can only do that with rows
+//! it wrapped itself, which is why the line's rows are left to the terminal to wrap.
 
 use super::input::Input;
 use super::terminal::{self, Raw, write_out};
