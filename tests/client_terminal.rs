@@ -60,6 +60,19 @@ fn a_half_typed_line_stays_on_screen_under_an_incoming_message() {
     assert_eq!(ahmed.colour_at(0, 0), BLUE);
 }
 
+/// Issue 27: in a terminal the client runs three threads, each named: the main thread
+/// (`client`), which owns the terminal, and the two that send it events.
+#[test]
+fn in_a_terminal_three_named_threads_run() {
+    let server = common::start_server();
+    let (_omar, ahmed) = omar_then_ahmed(server.local_addr(), SIZE);
+    let Some(names) = ahmed.thread_names() else {
+        println!("skipped: no /proc to list the client's threads");
+        return;
+    };
+    assert_eq!(names, ["client", "keys", "receiver"]);
+}
+
 /// Up and Down walk this session's sent lines, and Down at the end gives back what was being
 /// written.
 #[test]
@@ -164,13 +177,14 @@ fn wide_characters_keep_the_cursor_in_the_right_column() {
     ahmed.wait_for_bottom(&["[Omar]: 日本語 ok", "[you] > 你好!😀", "[you] >"]);
 }
 
-/// Combining marks (`e` + U+0301, Arabic with its vowel marks) take no column of their own: the
-/// rows above are left alone, and the text is sent as typed.
+/// Combining marks (`e` + U+0301, Arabic with its vowel marks, Hindi with its virama and vowel
+/// signs) take no column of their own: the rows above are left alone, the cursor is after the
+/// text, and the text is sent as typed.
 #[test]
 fn combining_marks_leave_the_rows_above_alone() {
     let server = common::start_server();
     let (mut omar, mut ahmed) = omar_then_ahmed(server.local_addr(), SIZE);
-    let typed = "e\u{301}te\u{301} مَرْحَبًا";
+    let typed = "e\u{301}te\u{301} مَرْحَبًا नमस्ते";
     ahmed.keys(typed);
     omar.send("hello");
     let with_prompt = format!("[you] > {typed}");
@@ -180,14 +194,20 @@ fn combining_marks_leave_the_rows_above_alone() {
         "[Omar]: hello",
         with_prompt.as_str(),
     ];
-    // Columns: the prompt's 8, `été` 3, a space, and 5 Arabic letters.
-    let cursor = (3, 8 + 3 + 1 + 5);
+    // Columns: the prompt's 8, `été` 3, a space, 5 Arabic letters, a space, 4 Hindi letters.
+    let cursor = (3, 8 + 3 + 1 + 5 + 1 + 4);
     ahmed.wait_for(
         &format!("exactly {expected:#?}, cursor at {cursor:?}"),
         |t| t.rows() == expected && t.cursor() == cursor,
     );
+    // Left goes over the conjunct `स्ते` (four code points, two columns) whole, and Backspace
+    // takes `म` alone.
+    ahmed.keys("\x1b[D\x7f");
+    let edited = typed.replace("नम", "न");
+    let with_prompt = format!("[you] > {edited}");
+    ahmed.wait_for_bottom_and_cursor(&[&with_prompt], (3, cursor.1 - 3));
     ahmed.keys("\r");
-    omar.expect(&format!("[Ahmed]: {typed}"));
+    omar.expect(&format!("[Ahmed]: {edited}"));
 }
 
 /// The server's shutdown notice is shown as the last line, in place of the editor (the

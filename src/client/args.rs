@@ -41,32 +41,21 @@ impl ColorChoice {
                   command line is wrong."
 )]
 pub struct Options {
-    /// Where the server listens; the default is the server's own default.
-    #[arg(
-        long,
-        value_name = "HOST:PORT",
-        default_value = "127.0.0.1:5000",
-        help = "server to connect to"
-    )]
+    // Where the server listens; the default is the server's own default. The doc comment is the
+    // `--help` line.
+    /// server to connect to
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:5000")]
     pub addr: String,
 
-    /// Sent as the answer to the server's first `Enter your ID:`; later prompts are the user's.
-    #[arg(
-        long,
-        value_name = "NAME",
-        value_parser = single_line,
-        help = "answer the first ID prompt with NAME (if it is refused, the client asks again)"
-    )]
+    // Sent as the answer to the server's first `Enter your ID:`; later prompts are the user's.
+    /// answer the first ID prompt with NAME (if it is refused, the client asks again)
+    #[arg(long, value_name = "NAME", value_parser = single_line)]
     pub id: Option<String>,
 
-    /// Overrides the terminal detection, for demos (`always` through a pipe) and for people who
-    /// want no colour.
-    #[arg(
-        long,
-        value_enum,
-        default_value_t = ColorChoice::Auto,
-        help = "colour the output; auto: when standard output is a terminal and NO_COLOR is unset"
-    )]
+    // Overrides the terminal detection, for demos (`always` through a pipe) and for people who
+    // want no colour.
+    /// colour the output; auto: when standard output is a terminal and NO_COLOR is unset
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
 

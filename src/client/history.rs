@@ -1,10 +1,9 @@
 //! The lines this session sent, for Up and Down. Kept in memory only: a chat is not a shell,
 //! and what someone said in a room should not outlive the session on disk.
 //!
-//! Go counterpart: none (the original reads standard input a line at a time). The line editor has
-//! a history of its own, but it only learns a line when `readline` returns it, and in the chat
-//! our editor never returns a sent line (see [`super::editor`]); so the editor's Up and Down
-//! keys are bound to this one instead.
+//! Go counterpart: none (the original reads standard input a line at a time, and the terminal
+//! keeps no history). The terminal's owner (see [`super::owner`]) pushes each line it sends and
+//! walks the list on Up and Down.
 
 /// How many sent lines Up can reach. Without a bound a long session would grow without end; a
 /// thousand lines is far more than anyone scrolls back through with a key.

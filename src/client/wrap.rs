@@ -6,10 +6,10 @@
 //! its tail at the start of a row, where `User Ahmed left the chat` reads exactly like the
 //! server's notice. irssi and weechat indent wrapped rows for the same reason.
 //!
-//! Widths are display columns (`unicode-width`, the measure the line editor uses too): a CJK
+//! Widths are display columns (`unicode-width`, the measure the line being edited uses too): a CJK
 //! character takes two, a combining mark none. Escape sequences (the colours [`super::render`]
 //! adds) take none; a colour is closed at the end of each row and opened again on the next, so
-//! that any row drawn on its own (see [`super::redraw`]) has its colour.
+//! that any row drawn on its own (after a resize, see [`super::screen`]) has its colour.
 
 use unicode_width::UnicodeWidthChar;
 
@@ -28,74 +28,41 @@ pub fn rows(line: &str, columns: usize) -> Vec<String> {
     } else {
         ""
     };
-    let mut rows = Vec::new();
-    let mut row = String::new();
-    let mut width = 0;
+    let (mut rows, mut row, mut width) = (Vec::new(), String::new(), 0);
     // The colour in force: the last escape sequence seen, unless it was a reset.
-    let mut colour: Option<String> = None;
-    let mut pieces = Pieces { rest: line };
-    while let Some(piece) = pieces.next() {
-        match piece {
-            Piece::Escape(code) => {
-                colour = (code != RESET).then(|| code.to_string());
-                row.push_str(code);
-            }
-            Piece::Char(c) => {
-                let char_width = c.width().unwrap_or(0);
-                if width + char_width > columns.max(1) && width > indent.len() {
-                    if colour.is_some() {
-                        row.push_str(RESET);
-                    }
-                    rows.push(std::mem::take(&mut row));
-                    row.push_str(indent);
-                    row.push_str(colour.as_deref().unwrap_or(""));
-                    width = indent.len();
-                }
-                row.push(c);
-                width += char_width;
-            }
+    let mut colour = "";
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if let Some(code) = escape_at(rest) {
+            colour = if code == RESET { "" } else { code };
+            row.push_str(code);
+            rest = &rest[code.len()..];
+            continue;
         }
+        let char_width = c.width().unwrap_or(0);
+        if width + char_width > columns.max(1) && width > indent.len() {
+            if !colour.is_empty() {
+                row.push_str(RESET);
+            }
+            rows.push(std::mem::take(&mut row));
+            row = format!("{indent}{colour}");
+            width = indent.len();
+        }
+        row.push(c);
+        width += char_width;
+        rest = &rest[c.len_utf8()..];
     }
     rows.push(row);
     rows
 }
 
-/// The text without its escape sequences: what a terminal shows of it.
-pub fn plain(text: &str) -> String {
-    let mut pieces = Pieces { rest: text };
-    let mut plain = String::with_capacity(text.len());
-    while let Some(piece) = pieces.next() {
-        if let Piece::Char(c) = piece {
-            plain.push(c);
-        }
-    }
-    plain
-}
-
-/// A line, taken apart into characters and escape sequences (`ESC [ ... letter`).
-struct Pieces<'a> {
-    rest: &'a str,
-}
-
-enum Piece<'a> {
-    Escape(&'a str),
-    Char(char),
-}
-
-impl<'a> Pieces<'a> {
-    fn next(&mut self) -> Option<Piece<'a>> {
-        let c = self.rest.chars().next()?;
-        if let Some(after) = self.rest.strip_prefix("\x1b[") {
-            let end = after
-                .find(|c: char| c.is_ascii_alphabetic())
-                .map_or(after.len(), |at| at + 1);
-            let (code, rest) = self.rest.split_at(2 + end);
-            self.rest = rest;
-            return Some(Piece::Escape(code));
-        }
-        self.rest = &self.rest[c.len_utf8()..];
-        Some(Piece::Char(c))
-    }
+/// The escape sequence (`ESC [ ... letter`) that `text` starts with, if any.
+fn escape_at(text: &str) -> Option<&str> {
+    let after = text.strip_prefix("\x1b[")?;
+    let end = after
+        .find(|c: char| c.is_ascii_alphabetic())
+        .map_or(after.len(), |at| at + 1);
+    Some(&text[..2 + end])
 }
 
 #[cfg(test)]
@@ -143,10 +110,5 @@ mod tests {
     #[test]
     fn a_very_narrow_window_gets_no_indent() {
         assert_eq!(rows("abcde", 2), ["ab", "cd", "e"]);
-    }
-
-    #[test]
-    fn plain_text_has_no_escape_sequences() {
-        assert_eq!(plain("\x1b[32m[you] > \x1b[0m"), "[you] > ");
     }
 }

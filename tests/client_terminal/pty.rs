@@ -239,6 +239,18 @@ impl Terminal {
             .set_size(rows.try_into().unwrap(), cols.try_into().unwrap());
     }
 
+    /// The names of the program's threads (Linux's `/proc/PID/task/*/comm`), sorted; `None`
+    /// where there is no `/proc`.
+    pub fn thread_names(&self) -> Option<Vec<String>> {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.pid)).ok()?;
+        let mut names: Vec<String> = tasks
+            .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+            .map(|name| name.trim_end().to_string())
+            .collect();
+        names.sort();
+        Some(names)
+    }
+
     /// Waits for the client to exit and returns its exit code (negative: killed by that signal).
     pub fn wait_exit(&mut self) -> Option<i32> {
         if self.status.is_none() {
