@@ -83,7 +83,7 @@ fn trickle(
     let mut lines = BufReader::new(stream.try_clone().expect("cloning the socket"));
     let mut line = String::new();
     let prompt = lines.read_line(&mut line);
-    if !matches!(prompt, Ok(_) if line.starts_with("Enter your ID")) {
+    if !(prompt.is_ok() && line.starts_with("Enter your ID")) {
         // Refused (throttled, or too many from this address): wait as a person would, then retry.
         thread::sleep(SIP_EVERY);
         return;
