@@ -157,6 +157,7 @@ fn a_stop_under_attack_tells_everyone_and_exits() {
     let (code, _log) = exit_code_and_log(&mut server);
     let took = start.elapsed();
     attack.stop();
+    println!("SIGTERM to exit under attack: {took:?}");
     assert_eq!(code, 0);
     assert!(took <= Duration::from_secs(4), "the stop took {took:?}");
     for reader in readers {
