@@ -132,6 +132,9 @@ BENCH_FAST = --max-clients $(BENCH_NOFILE) --max-rate 0
 # second and two readers, from 127.0.0.1.
 BENCH_HEALTHY = --clients 3 --senders 1 --messages 60 --rate 2
 
+BENCH_SCENARIOS = classroom classroom-lockstep burst scale stall stall-8 stall-200 pause pause-lan paste-lan \
+	trickle trickle-120 churn
+
 bench:
 	@if [ -n "$(SCENARIO)" ] && ! echo " $(BENCH_SCENARIOS) " | grep -q " $(SCENARIO) "; then \
 	  echo "bench: no scenario $(SCENARIO); try one of: $(BENCH_SCENARIOS)" >&2; exit 2; fi
