@@ -27,8 +27,8 @@ use crate::curve::Curve;
 use crate::inbox::{Inbox, Names};
 use crate::probe::{self, Probe};
 use crate::report::Report;
-use crate::server_watch;
 use crate::sender::SendPlan;
+use crate::server_watch;
 use crate::signals::{Progress, Signals};
 use crate::stats;
 use crate::tracker::Tracker;
@@ -179,8 +179,14 @@ fn start_attack(options: &Options, attacker: &Attacker) -> Result<Option<Attack>
         prefix,
         clock,
     } = attacker;
-    let attack = Attack::start(*addr, options.prompt, prefix, &options.attack, Arc::clone(clock))
-        .map_err(|e| format!("the attack could not start: {e}"))?;
+    let attack = Attack::start(
+        *addr,
+        options.prompt,
+        prefix,
+        &options.attack,
+        Arc::clone(clock),
+    )
+    .map_err(|e| format!("the attack could not start: {e}"))?;
     attack.ramp_up();
     Ok(Some(attack))
 }

@@ -74,8 +74,14 @@ mod tests {
 
     #[test]
     fn accepts_loopback_addresses_only() {
-        assert_eq!(loopback_source("127.0.0.2"), Ok("127.0.0.2".parse().unwrap()));
-        assert_eq!(loopback_source("127.255.0.9"), Ok("127.255.0.9".parse().unwrap()));
+        assert_eq!(
+            loopback_source("127.0.0.2"),
+            Ok("127.0.0.2".parse().unwrap())
+        );
+        assert_eq!(
+            loopback_source("127.255.0.9"),
+            Ok("127.255.0.9".parse().unwrap())
+        );
         assert_eq!(loopback_source("::1"), Ok("::1".parse().unwrap()));
         for outside in ["10.0.0.2", "128.0.0.1", "0.0.0.0", "::2", "192.168.1.1"] {
             let refusal = loopback_source(outside).expect_err(outside);
@@ -103,9 +109,12 @@ mod tests {
     #[test]
     fn the_server_sees_the_chosen_address() {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port on loopback");
-        let server = listener.local_addr().expect("a bound listener has an address");
+        let server = listener
+            .local_addr()
+            .expect("a bound listener has an address");
         let local: IpAddr = "127.0.0.3".parse().unwrap();
-        let _client = connect_from(local, server, Some(4096), SECOND).expect("127.0.0.3 is loopback");
+        let _client =
+            connect_from(local, server, Some(4096), SECOND).expect("127.0.0.3 is loopback");
         let (_, peer) = listener.accept().expect("the connection was made");
         assert_eq!(peer.ip(), local);
         let v6: IpAddr = "::1".parse().unwrap();

@@ -165,7 +165,10 @@ mod tests {
             lines[3].contains("ratio") && lines[3].contains("4.00x"),
             "{table}"
         );
-        assert!(!lines[0].contains("<=1 s"), "no attack, no attack columns: {table}");
+        assert!(
+            !lines[0].contains("<=1 s"),
+            "no attack, no attack columns: {table}"
+        );
     }
 
     #[test]
@@ -178,6 +181,9 @@ mod tests {
         let lines: Vec<&str> = table.lines().collect();
         assert!(lines[0].contains("<=1 s  trickle  reconnects"), "{table}");
         assert!(lines[0].ends_with("status"), "{table}");
-        assert!(lines[2].contains("0.05") && lines[2].contains("48"), "{table}");
+        assert!(
+            lines[2].contains("0.05") && lines[2].contains("48"),
+            "{table}"
+        );
     }
 }

@@ -199,7 +199,10 @@ mod tests {
             refusal_wait("** Too many connections from your address **"),
             RETRY
         );
-        assert_eq!(refusal_wait("** Server is full (1000 users); try again later **"), RETRY);
+        assert_eq!(
+            refusal_wait("** Server is full (1000 users); try again later **"),
+            RETRY
+        );
         assert_eq!(refusal_wait("try again in many s"), RETRY);
     }
 }

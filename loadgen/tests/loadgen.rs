@@ -60,41 +60,50 @@ fn run_loadgen(server: &Server, args: &[&str]) -> Run {
 
 /// A number from a report; panics, naming the key, if it is missing or not a number.
 fn number(run: &Run, key: &str) -> f64 {
-    let value = run.get(key).unwrap_or_else(|| panic!("no {key} in {run:?}"));
-    value.parse().unwrap_or_else(|_| panic!("{key} is {value:?}"))
+    let value = run
+        .get(key)
+        .unwrap_or_else(|| panic!("no {key} in {run:?}"));
+    value
+        .parse()
+        .unwrap_or_else(|_| panic!("{key} is {value:?}"))
 }
 
 /// Trickling attackers really come from the addresses given, so the server's per-address rules
-/// apply to them: with one connection allowed per address, the second attacker on 127.0.0.2 is
-/// refused; with a small soft backlog, the attackers (reading 4 KiB every 0.5 s) are dropped,
-/// and come back. The healthy clients, on the exempt 127.0.0.1, lose nothing.
+/// apply to them: with one connection allowed per address, the third attacker (127.0.0.2 again)
+/// is refused. And a dropped attacker comes back: a healthy talker floods the room with 4 KB
+/// lines (pacing off), the attackers read 4 KiB every 0.5 s, and the server's small soft backlog
+/// drops them within a second. The healthy clients, on the exempt 127.0.0.1, lose nothing.
 #[test]
 fn trickling_attackers_come_from_their_addresses_and_come_back() {
     let config = Config {
         addr: "127.0.0.1:0".to_string(),
+        max_rate: 0,
         max_per_address: 1,
         soft_backlog: 64 * 1024,
         soft_timeout: Duration::from_millis(200),
         ..Config::default()
     };
     let server = Server::bind(config).expect("binding 127.0.0.1:0 must work");
-    let run = run_loadgen(
-        &server,
-        &["--clients", "2", "--senders", "1", "--messages", "8", "--rate", "4"],
-    );
-    assert_eq!(number(&run, "trickle"), 0.0, "no attack unless asked");
-    let attack = [
-        "--clients", "2", "--senders", "1", "--messages", "8", "--rate", "4", "--timeout", "20",
-        "--trickle", "3", "--attack-from", "127.0.0.2,127.0.0.3",
+    let flood = [
+        "--clients",
+        "2",
+        "--senders",
+        "1",
+        "--messages",
+        "2000",
+        "--size",
+        "4000",
     ];
-    let run = run_loadgen(&server, &attack);
+    let run = run_loadgen(&server, &[&flood[..], &["--rate", "500"]].concat());
+    assert_eq!(number(&run, "trickle"), 0.0, "no attack unless asked");
+    let attack = ["--rate", "500", "--timeout", "20", "--trickle", "3"];
+    let from = ["--attack-from", "127.0.0.2,127.0.0.3"];
+    let run = run_loadgen(&server, &[&flood[..], &attack, &from].concat());
     assert_eq!(number(&run, "trickle"), 3.0);
     assert_eq!((number(&run, "failures"), number(&run, "lost")), (0.0, 0.0));
-    assert!(number(&run, "attack_joins") >= 2.0, "{run:?}");
     assert!(number(&run, "attack_refused") >= 1.0, "{run:?}");
     assert!(number(&run, "attack_drops") >= 1.0, "{run:?}");
     assert!(number(&run, "attack_reconnects") >= 1.0, "{run:?}");
-    assert!(number(&run, "on_time_1s") > 0.0, "{run:?}");
 }
 
 /// The churn's members paste and are held, and `--quiet` samples the server's memory after the
@@ -110,12 +119,31 @@ fn churn_members_paste_and_the_memory_is_sampled_after_a_quiet_pause() {
     let run = run_loadgen(
         &server,
         &[
-            "--clients", "2", "--senders", "1", "--messages", "6", "--rate", "4", "--timeout",
-            "20", "--churn", "2", "--churn-every", "0.5", "--quiet", "0.2", "--server-pid", &pid,
+            "--clients",
+            "2",
+            "--senders",
+            "1",
+            "--messages",
+            "6",
+            "--rate",
+            "4",
+            "--timeout",
+            "20",
+            "--churn",
+            "2",
+            "--churn-every",
+            "0.5",
+            "--quiet",
+            "0.2",
+            "--server-pid",
+            &pid,
         ],
     );
     assert_eq!(number(&run, "churn"), 2.0);
-    assert!(number(&run, "churn_pasted") >= 4.0, "two waves at least: {run:?}");
+    assert!(
+        number(&run, "churn_pasted") >= 4.0,
+        "two waves at least: {run:?}"
+    );
     assert!(number(&run, "rss_before_mib") > 0.0, "{run:?}");
     assert!(number(&run, "rss_quiet_mib") > 0.0, "{run:?}");
 }
