@@ -11,10 +11,11 @@
 use crate::attack_args::AttackOptions;
 use crate::attack_tally::{AttackTally, Counts};
 use crate::churn;
-use crate::clock::{self, Clock, POLL};
+use crate::clock::{Clock, POLL};
+use crate::sender;
 use crate::trickle;
 use crossbeam_channel::{Receiver, Sender};
-use std::io::{self, Write};
+use std::io;
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -70,18 +71,7 @@ impl Shared {
 /// `write_all` on a socket with a write timeout, giving up when the attack is over; an error
 /// when the server closed the connection.
 pub fn write_unless_over(stream: &TcpStream, bytes: &[u8], shared: &Shared) -> io::Result<()> {
-    let mut stream = stream;
-    let mut written = 0;
-    while written < bytes.len() {
-        match stream.write(&bytes[written..]) {
-            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-            Ok(n) => written += n,
-            Err(e) if clock::is_timeout(&e) && shared.over() => return Err(e),
-            Err(e) if clock::is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
+    sender::write_until(stream, bytes, || shared.over())
 }
 
 /// A running attack. Dropping it stops the attackers without waiting for them; [`Attack::stop`]

@@ -19,6 +19,7 @@ use crate::attack_tally::Counts;
 use crate::clock::{self, POLL};
 use crate::signals::THREAD_STACK;
 use crate::source;
+use socket2::SockRef;
 use std::io::{self, BufRead, BufReader, Read};
 use std::net::{IpAddr, Shutdown, TcpStream};
 use std::sync::Arc;
@@ -115,7 +116,20 @@ fn connect_and_trickle(id: &str, local: IpAddr, shared: &Shared, joined: &mut bo
         // Wakes the paster (a broken pipe) if the reader saw the end first; harmless otherwise.
         let _ = reader.get_ref().shutdown(Shutdown::Both);
     });
-    ending(shared)
+    let visit = ending(shared);
+    if visit == Visit::Stopped {
+        leave_at_once(reader.get_ref());
+    }
+    visit
+}
+
+/// Makes closing the socket a reset, which throws away the paste still in the kernel's send
+/// queue (megabytes, on loopback). A plain close would deliver it all first, and the server
+/// would go on reading it at the paced rate for a minute after the run, into the next
+/// measurement (the teardown, `--quiet`).
+fn leave_at_once(stream: &TcpStream) {
+    // NOTE: ignoring errors: at worst the server reads the rest of the paste.
+    let _ = SockRef::from(stream).set_linger(Some(Duration::ZERO));
 }
 
 fn connect(local: IpAddr, shared: &Shared) -> io::Result<TcpStream> {

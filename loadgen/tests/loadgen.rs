@@ -17,36 +17,29 @@ fn a_tiny_scenario_loses_nothing() {
         ..Config::default()
     };
     let server = Server::bind(config).expect("binding 127.0.0.1:0 must work");
-    let output = Command::new(env!("CARGO_BIN_EXE_loadgen"))
-        .args(["--addr", &server.local_addr().to_string()])
-        .args(["--clients", "4", "--senders", "2", "--messages", "20"])
-        .args(["--timeout", "20", "--json"])
-        .output()
-        .expect("the loadgen binary runs");
-    let json = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "loadgen failed: {json} {}",
-        String::from_utf8_lossy(&output.stderr)
+    let run = run_loadgen(
+        &server,
+        "--clients 4 --senders 2 --messages 20 --timeout 20",
     );
-    for field in [
-        "\"status\":\"ok\"",
-        "\"failures\":0,",
-        "\"sent\":40,",
-        "\"expected\":120,",
-        "\"received\":120,",
-        "\"lost\":0,",
+    assert_eq!(run.get("status").map(String::as_str), Some("ok"));
+    for (key, value) in [
+        ("failures", 0.0),
+        ("sent", 40.0),
+        ("expected", 120.0),
+        ("received", 120.0),
+        ("lost", 0.0),
     ] {
-        assert!(json.contains(field), "expected {field} in {json}");
+        assert_eq!(number(&run, key), value, "{key} in {run:?}");
     }
 }
 
-/// Runs the loadgen binary with `args` against `server` and returns its JSON report, read back
-/// as a run; panics (with loadgen's output) unless the run was complete and lost nothing.
-fn run_loadgen(server: &Server, args: &[&str]) -> Run {
+/// Runs the loadgen binary with `args` (words separated by spaces) against `server` and returns
+/// its JSON report, read back as a run; panics (with loadgen's output) unless the run was
+/// complete and lost nothing.
+fn run_loadgen(server: &Server, args: &str) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_loadgen"))
         .args(["--addr", &server.local_addr().to_string(), "--json"])
-        .args(args)
+        .args(args.split_whitespace())
         .output()
         .expect("the loadgen binary runs");
     let json = String::from_utf8_lossy(&output.stdout);
@@ -84,21 +77,11 @@ fn trickling_attackers_come_from_their_addresses_and_come_back() {
         ..Config::default()
     };
     let server = Server::bind(config).expect("binding 127.0.0.1:0 must work");
-    let flood = [
-        "--clients",
-        "2",
-        "--senders",
-        "1",
-        "--messages",
-        "2000",
-        "--size",
-        "4000",
-    ];
-    let run = run_loadgen(&server, &[&flood[..], &["--rate", "500"]].concat());
+    let flood = "--clients 2 --senders 1 --messages 2000 --size 4000 --rate 500 --timeout 20";
+    let run = run_loadgen(&server, flood);
     assert_eq!(number(&run, "trickle"), 0.0, "no attack unless asked");
-    let attack = ["--rate", "500", "--timeout", "20", "--trickle", "3"];
-    let from = ["--attack-from", "127.0.0.2,127.0.0.3"];
-    let run = run_loadgen(&server, &[&flood[..], &attack, &from].concat());
+    let attack = "--trickle 3 --attack-from 127.0.0.2,127.0.0.3";
+    let run = run_loadgen(&server, &format!("{flood} {attack}"));
     assert_eq!(number(&run, "trickle"), 3.0);
     assert_eq!((number(&run, "failures"), number(&run, "lost")), (0.0, 0.0));
     assert!(number(&run, "attack_refused") >= 1.0, "{run:?}");
@@ -115,30 +98,10 @@ fn churn_members_paste_and_the_memory_is_sampled_after_a_quiet_pause() {
         ..Config::default()
     };
     let server = Server::bind(config).expect("binding 127.0.0.1:0 must work");
-    let pid = std::process::id().to_string();
-    let run = run_loadgen(
-        &server,
-        &[
-            "--clients",
-            "2",
-            "--senders",
-            "1",
-            "--messages",
-            "6",
-            "--rate",
-            "4",
-            "--timeout",
-            "20",
-            "--churn",
-            "2",
-            "--churn-every",
-            "0.5",
-            "--quiet",
-            "0.2",
-            "--server-pid",
-            &pid,
-        ],
-    );
+    let pid = std::process::id();
+    let healthy = "--clients 2 --senders 1 --messages 6 --rate 4 --timeout 20";
+    let churn = format!("--churn 2 --churn-every 0.5 --quiet 0.2 --server-pid {pid}");
+    let run = run_loadgen(&server, &format!("{healthy} {churn}"));
     assert_eq!(number(&run, "churn"), 2.0);
     assert!(
         number(&run, "churn_pasted") >= 4.0,
