@@ -160,7 +160,8 @@ pub struct Options {
 /// What the command line asked for.
 #[derive(Debug, PartialEq)]
 pub enum Command {
-    Run(Options),
+    /// Boxed: the options are far larger than the other commands' file names.
+    Run(Box<Options>),
     Table(Vec<String>),
     /// Draw the curves in the first file as an SVG picture at the second.
     Plot {
@@ -198,7 +199,7 @@ impl Cli {
         if options.attack.quiet.is_some() && options.server_pid.is_none() {
             return Err("--quiet samples the server's memory: give --server-pid too".to_string());
         }
-        Ok(Command::Run(options))
+        Ok(Command::Run(Box::new(options)))
     }
 }
 
