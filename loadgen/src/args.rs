@@ -6,6 +6,7 @@
 //! said, so a run's output always matches its command.
 
 use crate::attack_args::AttackOptions;
+use crate::clock::seconds;
 use clap::builder::RangedU64ValueParser;
 use clap::{ArgAction, Args, Parser};
 use std::time::Duration;
@@ -217,14 +218,6 @@ fn positive(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(x) if x > 0.0 && x < 1e9 => Ok(x),
         _ => Err("expected a number above 0 and below 1e9".to_string()),
-    }
-}
-
-/// A phase bound: from a millisecond to a day.
-pub(crate) fn seconds(text: &str) -> Result<Duration, String> {
-    match text.parse::<f64>() {
-        Ok(x) if (0.001..=86400.0).contains(&x) => Ok(Duration::from_secs_f64(x)),
-        _ => Err("expected a number of seconds from 0.001 to 86400".to_string()),
     }
 }
 

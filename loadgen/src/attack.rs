@@ -8,71 +8,23 @@
 //! holds the [`Attack`], and the attackers give up on their own when it is dropped or the run's
 //! clock runs out, so an attack cannot outlive `--timeout`.
 
+use crate::args::Options;
 use crate::attack_args::AttackOptions;
-use crate::attack_tally::{AttackTally, Counts};
+use crate::attack_shared::Shared;
+use crate::attack_tally::AttackTally;
 use crate::churn;
-use crate::clock::{Clock, POLL};
-use crate::sender;
+use crate::clock::Clock;
 use crate::trickle;
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Receiver;
 use std::io;
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::{self, JoinHandle};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// How long the senders wait for every trickling attacker to have joined once before they start
 /// anyway: a frozen room may never let the last ones in, and the run must go on to show it.
 pub const RAMP: Duration = Duration::from_secs(5);
-
-/// What every attacker thread shares with the coordinator.
-pub struct Shared {
-    pub addr: SocketAddr,
-    /// The server sends an ID prompt (no `--no-prompt`).
-    pub prompt: bool,
-    /// The prefix of every attacker's ID, unique to this loadgen process like the clients'.
-    pub prefix: String,
-    pub clock: Arc<Clock>,
-    pub counts: Counts,
-    /// Set once, when the senders are done (or the run gives up): every attacker leaves.
-    stop: AtomicBool,
-    /// Each trickling attacker sends one `()` when it first joins; the coordinator counts them.
-    first_join: Sender<()>,
-}
-
-impl Shared {
-    /// True once the attack should end: stopped, or the run's phase ran out of time.
-    pub fn over(&self) -> bool {
-        self.stop.load(Ordering::SeqCst) || self.clock.expired()
-    }
-
-    /// Sleeps for `length`, looking at [`Shared::over`] every [`POLL`]; false if the attack
-    /// ended meanwhile.
-    pub fn nap(&self, length: Duration) -> bool {
-        let until = Instant::now() + length;
-        while !self.over() {
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return true;
-            }
-            thread::sleep(left.min(POLL));
-        }
-        false
-    }
-
-    /// Called by a trickling attacker when it joins for the first time.
-    pub fn first_joined(&self) {
-        // NOTE: ignoring errors: the coordinator stops counting once the ramp is over.
-        let _ = self.first_join.send(());
-    }
-}
-
-/// `write_all` on a socket with a write timeout, giving up when the attack is over; an error
-/// when the server closed the connection.
-pub fn write_unless_over(stream: &TcpStream, bytes: &[u8], shared: &Shared) -> io::Result<()> {
-    sender::write_until(stream, bytes, || shared.over())
-}
 
 /// A running attack. Dropping it stops the attackers without waiting for them; [`Attack::stop`]
 /// waits, so that their connections are closed before the run's numbers are taken.
@@ -84,26 +36,17 @@ pub struct Attack {
 }
 
 impl Attack {
-    /// Starts every attacker thread. `prefix` is the run's own ID prefix.
-    pub fn start(
+    /// Starts every attacker thread.
+    fn start(
         addr: SocketAddr,
         prompt: bool,
         prefix: &str,
         options: &AttackOptions,
         clock: Arc<Clock>,
     ) -> Result<Attack, String> {
-        let (first_join, first_joins) = crossbeam_channel::unbounded();
-        let shared = Arc::new(Shared {
-            addr,
-            prompt,
-            prefix: prefix.to_string(),
-            clock,
-            counts: Counts::default(),
-            stop: AtomicBool::new(false),
-            first_join,
-        });
+        let (shared, first_joins) = Shared::new(addr, prompt, prefix, clock);
         let mut attack = Attack {
-            shared,
+            shared: Arc::new(shared),
             threads: Vec::new(),
             first_joins,
             options: options.clone(),
@@ -125,6 +68,24 @@ impl Attack {
         Ok(attack)
     }
 
+    /// Starts the run's attack, if it has one, and waits for the trickling attackers to be in
+    /// ([`Attack::ramp_up`]). `prefix` is the run's own ID prefix.
+    pub fn begin(
+        options: &Options,
+        addr: SocketAddr,
+        prefix: &str,
+        clock: &Arc<Clock>,
+    ) -> Result<Option<Attack>, String> {
+        if !options.attack.any() {
+            return Ok(None);
+        }
+        let clock = Arc::clone(clock);
+        let attack = Attack::start(addr, options.prompt, prefix, &options.attack, clock)
+            .map_err(|e| format!("the attack could not start: {e}"))?;
+        attack.ramp_up();
+        Ok(Some(attack))
+    }
+
     /// Waits until every trickling attacker has joined once, or [`RAMP`] has passed: true if
     /// they all did.
     pub fn ramp_up(&self) -> bool {
@@ -134,7 +95,7 @@ impl Attack {
 
     /// Stops every attacker, waits until each has closed its connections, and returns the counts.
     pub fn stop(mut self) -> AttackTally {
-        self.shared.stop.store(true, Ordering::SeqCst);
+        self.shared.stop();
         for thread in std::mem::take(&mut self.threads) {
             // NOTE: ignoring a panicked attacker: its counts so far are in `Counts` already.
             let _ = thread.join();
@@ -145,6 +106,6 @@ impl Attack {
 
 impl Drop for Attack {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
+        self.shared.stop();
     }
 }

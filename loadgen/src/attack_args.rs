@@ -11,7 +11,7 @@
 //! Both connect from `--attack-from` addresses, and both run only while the healthy senders
 //! send: they start after the join phase and stop when the last sender is done.
 
-use crate::args::seconds;
+use crate::clock::seconds;
 use crate::source;
 use clap::Args;
 use clap::builder::RangedU64ValueParser;

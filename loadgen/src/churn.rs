@@ -13,8 +13,8 @@
 //! NOTE: a member never reads, so loadgen cannot tell when the server dropped it; only the
 //! server's log (or its memory) says.
 
-use crate::attack::{self, Shared};
 use crate::attack_args::AttackOptions;
+use crate::attack_shared::{self, Shared};
 use crate::attack_tally::Counts;
 use crate::clock::POLL;
 use crate::signals::THREAD_STACK;
@@ -85,7 +85,7 @@ fn member(n: usize, local: IpAddr, shared: &Shared) -> Option<TcpStream> {
     let mut paste = format!("{}k{n}\n", shared.prefix);
     let line = format!("{}\n", "x".repeat(LINE_BYTES));
     paste.push_str(&line.repeat(PASTE_LINES));
-    if attack::write_unless_over(&stream, paste.as_bytes(), shared).is_ok() {
+    if attack_shared::write_unless_over(&stream, paste.as_bytes(), shared).is_ok() {
         Counts::add(&shared.counts.pasted);
     }
     Some(stream)

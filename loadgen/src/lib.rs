@@ -24,7 +24,8 @@
 //! - [`attack`]: members who use the server's limits against the room while the others
 //!   measure it; [`attack_args`] their options. [`trickle`]: one that reads slowly and comes
 //!   back when dropped. [`churn`]: waves of members that paste and never read.
-//!   [`source`]: the loopback addresses they connect from. [`attack_tally`]: what they counted.
+//!   [`source`]: the loopback addresses they connect from. [`attack_shared`]: what they share
+//!   with the coordinator. [`attack_tally`]: what they counted.
 //! - [`probe`]: the server's RSS, threads and open files, from `/proc`. [`server_watch`]: what
 //!   the server used during the run, and its memory after a quiet pause.
 //! - [`stats`]: percentiles and rates. [`report`]: one run's results as a table or JSON.
@@ -37,6 +38,7 @@
 pub mod args;
 pub mod attack;
 pub mod attack_args;
+pub mod attack_shared;
 pub mod attack_tally;
 pub mod churn;
 pub mod client;

@@ -72,12 +72,8 @@ pub fn run(options: &Options) -> Result<Report, String> {
         return Err(error);
     }
     let mut tracker = Tracker::default();
-    let attacker = Attacker {
-        addr,
-        prefix: &prefix,
-        clock: &clock,
-    };
-    let phases = run_phases(options, &attacker, &events, start_gate, &mut tracker);
+    let attack = || Attack::begin(options, addr, &prefix, &clock);
+    let phases = run_phases(options, &clock, attack, &events, start_gate, &mut tracker);
     clock.stop();
     let everyone = options.clients;
     tracker.wait_for(&events, Instant::now() + GRACE, |t| t.finished == everyone);
@@ -104,22 +100,15 @@ struct Phases {
     attack: Option<AttackTally>,
 }
 
-/// What the send phase needs to start an attack.
-struct Attacker<'a> {
-    addr: SocketAddr,
-    /// The run's ID prefix, which the attackers' IDs share.
-    prefix: &'a str,
-    clock: &'a Arc<Clock>,
-}
-
+/// `attack` starts the run's attack, if it has one, when the send phase begins.
 fn run_phases(
     options: &Options,
-    attacker: &Attacker,
+    clock: &Clock,
+    attack: impl FnOnce() -> Result<Option<Attack>, String>,
     events: &Receiver<Progress>,
     start_gate: Sender<()>,
     tracker: &mut Tracker,
 ) -> Phases {
-    let clock = attacker.clock;
     let (n, s) = (options.clients, options.senders);
     let mut phases = Phases {
         status: "ok".into(),
@@ -145,7 +134,7 @@ fn run_phases(
         _ => attack::RAMP,
     };
     let until = deadline(clock, ramp + planned + options.timeout);
-    let attack = match start_attack(options, attacker) {
+    let attack = match attack() {
         Ok(attack) => attack,
         Err(error) => {
             phases.status = error;
@@ -167,28 +156,6 @@ fn run_phases(
         phases.status = stopped("drain", tracker.finished, n, "clients done", tracker);
     }
     phases
-}
-
-/// Starts the attack, if the run has one, and waits for the trickling attackers to be in.
-fn start_attack(options: &Options, attacker: &Attacker) -> Result<Option<Attack>, String> {
-    if !options.attack.any() {
-        return Ok(None);
-    }
-    let Attacker {
-        addr,
-        prefix,
-        clock,
-    } = attacker;
-    let attack = Attack::start(
-        *addr,
-        options.prompt,
-        prefix,
-        &options.attack,
-        Arc::clone(clock),
-    )
-    .map_err(|e| format!("the attack could not start: {e}"))?;
-    attack.ramp_up();
-    Ok(Some(attack))
 }
 
 /// Moves every thread's deadline to `from_now` and returns it as the coordinator's own.

@@ -14,7 +14,7 @@
 //! A line the server sends before closing (`** Disconnected ... **`) needs no parsing: the close
 //! that follows it is what ends the connection.
 
-use crate::attack::{self, Shared};
+use crate::attack_shared::{self, Shared};
 use crate::attack_tally::Counts;
 use crate::clock::{self, POLL};
 use crate::signals::THREAD_STACK;
@@ -98,7 +98,7 @@ fn connect_and_trickle(id: &str, local: IpAddr, shared: &Shared, joined: &mut bo
     let Ok(writer) = stream.try_clone() else {
         return Visit::Refused(RETRY);
     };
-    if attack::write_unless_over(stream, id_line.as_bytes(), shared).is_err() {
+    if attack_shared::write_unless_over(stream, id_line.as_bytes(), shared).is_err() {
         return ending(shared);
     }
     Counts::add(&shared.counts.joins);
@@ -197,7 +197,7 @@ fn trickle_read(reader: &mut BufReader<TcpStream>, shared: &Shared) {
 /// `x`s only, so no healthy client mistakes it for one of its stamped messages.
 fn paste(stream: &TcpStream, shared: &Shared) {
     let line = format!("{}\n", "x".repeat(LINE_BYTES));
-    while attack::write_unless_over(stream, line.as_bytes(), shared).is_ok() {}
+    while attack_shared::write_unless_over(stream, line.as_bytes(), shared).is_ok() {}
     let _ = stream.shutdown(Shutdown::Both);
 }
 
