@@ -109,7 +109,7 @@ exercise:
 solutions:
 	.ci/solutions
 
-# `make bench`: the ten load scenarios against our server (release build, a free port), printed
+# `make bench`: the thirteen load scenarios against our server (release build, a free port), printed
 # as one table. `make bench-go` (or `make bench BENCH_GO=1`) runs them against the Go original too,
 # with each scenario's ratio Go / ours. Each scenario gets a fresh server on a free port, so one
 # scenario's backlog or teardown (10,000 leaves) never lands in the next one's numbers or peak RSS.
@@ -124,11 +124,24 @@ BENCH_NOFILE = 20000
 # 0.3 s during a burst of 16,000 lines, or five senders paste 50 lines of 4 KB at once. The -lan ones
 # run on a network of their own with Ethernet-sized segments (MTU 1500, `ip netns`, needs root;
 # skipped otherwise): loopback's 64 KiB segments and megabyte buffers would hide what they test.
-# Our server runs with pacing off (`--max-rate 0`): the scenarios send faster than any person, on
-# purpose. loadgen connects from 127.0.0.1, which `--max-per-address` exempts by default.
+# loadgen's own clients connect from 127.0.0.1, which `--max-per-address` exempts by default.
 BENCH_SCALE ?= 10000
+# Our server's options for the speed scenarios: pacing off (`--max-rate 0`), since they send
+# faster than any person on purpose, and room for the scale scenario's clients.
+BENCH_FAST = --max-clients $(BENCH_NOFILE) --max-rate 0
+# The attack scenarios (issue 24) run our server with its defaults instead, limits and pacing on
+# (`tuning=` in the recipe): an attack is measured against the server as shipped.
+# - trickle, trickle-120: 48 (or 120) members from 127.0.0.2-4 (or -9), 16 (15) per address, within
+#   --max-per-address, read 4 KiB every 0.5 s, paste 4,000-byte lines at the paced rate, and come
+#   back when dropped.
+# - churn: 15 new members every 2 s paste 50 lines of 4,000 bytes and never read; then 15 s of
+#   quiet, and the server's RSS again.
+# Beside each attack, for its 30 s, the healthy room it is measured by: a talker at 2 lines a
+# second and two readers, from 127.0.0.1.
+BENCH_HEALTHY = --clients 3 --senders 1 --messages 60 --rate 2
 
-BENCH_SCENARIOS = classroom classroom-lockstep burst scale stall stall-8 stall-200 pause pause-lan paste-lan
+BENCH_SCENARIOS = classroom classroom-lockstep burst scale stall stall-8 stall-200 pause pause-lan paste-lan \
+	trickle trickle-120 churn
 
 bench:
 	@if [ -n "$(SCENARIO)" ] && ! echo " $(BENCH_SCENARIOS) " | grep -q " $(SCENARIO) "; then \
@@ -152,7 +165,7 @@ bench:
 	on_lan() { ns=realtime-chat-bench-$$$$; \
 	  if ! ip netns add $$ns 2>/dev/null; then echo "bench: $$2: skipped: needs root for a network namespace" >&2; return 0; fi; \
 	  ip -n $$ns link set lo up mtu 1500; inside="ip netns exec $$ns"; "$$@"; inside=; ip netns del $$ns; }; \
-	serve() { name=$$1; command=$$2; extra=$$3; \
+	serve() { name=$$1; command=$$2; extra=$$3; tuning='$(BENCH_FAST)'; \
 	  scenario classroom --clients 50 --senders 50 --messages 100 --rate 20; \
 	  scenario classroom-lockstep --clients 50 --senders 50 --messages 100 --rate 20 --lockstep; \
 	  scenario burst --clients 100 --senders 10 --messages 2000; \
@@ -162,8 +175,13 @@ bench:
 	  scenario stall-200 --clients 2 --stalled 200 --senders 1 --messages 20000 --size 512; \
 	  scenario pause --clients 25 --senders 1 --messages 16000 --size 512 --pause 0.3; \
 	  on_lan scenario pause-lan --clients 25 --senders 1 --messages 16000 --size 512 --pause 0.3; \
-	  on_lan scenario paste-lan --clients 30 --senders 5 --messages 50 --size 4000; }; \
-	serve ours '$(BENCH_BIN)/server --addr 127.0.0.1:$$port --max-clients $(BENCH_NOFILE) --max-rate 0'; \
+	  on_lan scenario paste-lan --clients 30 --senders 5 --messages 50 --size 4000; \
+	  tuning=; \
+	  scenario trickle $(BENCH_HEALTHY) --trickle 48 --attack-from 127.0.0.2,127.0.0.3,127.0.0.4; \
+	  scenario trickle-120 $(BENCH_HEALTHY) --trickle 120 \
+	    --attack-from 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,127.0.0.9; \
+	  scenario churn $(BENCH_HEALTHY) --churn 15 --churn-every 2 --quiet 15; }; \
+	serve ours '$(BENCH_BIN)/server --addr 127.0.0.1:$$port $$tuning'; \
 	if [ -n "$(BENCH_GO)" ]; then \
 	  serve go '$(GO_BIN)/go-server -port $$port'; \
 	  $(BENCH_BIN)/loadgen --table $(BENCH_DIR)/ours.jsonl $(BENCH_DIR)/go.jsonl; \

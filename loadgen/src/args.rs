@@ -5,6 +5,8 @@
 //! `--help` line. The shape of a scenario (clients, senders, messages) has no default and must be
 //! said, so a run's output always matches its command.
 
+use crate::attack_args::AttackOptions;
+use crate::clock::seconds;
 use clap::builder::RangedU64ValueParser;
 use clap::{ArgAction, Args, Parser};
 use std::time::Duration;
@@ -25,6 +27,9 @@ use std::time::Duration;
 pub struct Cli {
     #[command(flatten)]
     run: Option<Options>,
+
+    #[command(flatten)]
+    attack: AttackOptions,
 
     /// Used by `make bench` to print its table.
     #[arg(
@@ -147,12 +152,17 @@ pub struct Options {
         help = "append the run's latency distribution (1,000 points) to FILE, for --plot"
     )]
     pub latencies: Option<String>,
+    /// Members who use the server's limits against the room while the others measure it; read
+    /// into [`Cli`] and moved here by [`Cli::into_command`].
+    #[arg(skip)]
+    pub attack: AttackOptions,
 }
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq)]
 pub enum Command {
-    Run(Options),
+    /// Boxed: the options are far larger than the other commands' file names.
+    Run(Box<Options>),
     Table(Vec<String>),
     /// Draw the curves in the first file as an SVG picture at the second.
     Plot {
@@ -177,16 +187,20 @@ impl Cli {
             return Ok(Command::FreePort);
         }
         // clap requires every scenario option when no helper command is given.
-        let options = self
+        let mut options = self
             .run
             .expect("clap requires a scenario without a helper command");
+        options.attack = self.attack;
         if options.senders > options.clients {
             return Err(format!(
                 "--senders {} is more than --clients {}: senders are some of the clients",
                 options.senders, options.clients
             ));
         }
-        Ok(Command::Run(options))
+        if options.attack.quiet.is_some() && options.server_pid.is_none() {
+            return Err("--quiet samples the server's memory: give --server-pid too".to_string());
+        }
+        Ok(Command::Run(Box::new(options)))
     }
 }
 
@@ -204,14 +218,6 @@ fn positive(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(x) if x > 0.0 && x < 1e9 => Ok(x),
         _ => Err("expected a number above 0 and below 1e9".to_string()),
-    }
-}
-
-/// A phase bound: from a millisecond to a day.
-fn seconds(text: &str) -> Result<Duration, String> {
-    match text.parse::<f64>() {
-        Ok(x) if (0.001..=86400.0).contains(&x) => Ok(Duration::from_secs_f64(x)),
-        _ => Err("expected a number of seconds from 0.001 to 86400".to_string()),
     }
 }
 
@@ -277,6 +283,10 @@ mod tests {
         assert!(
             error("--addr 127.0.0.1:1 --clients 2 --senders 3 --messages 1")
                 .contains("more than --clients")
+        );
+        assert!(
+            error("--addr 127.0.0.1:1 --clients 2 --senders 1 --messages 1 --quiet 1")
+                .contains("--server-pid")
         );
         assert!(error("--addr 127.0.0.1:1 --clients 2 --senders 1").contains("--messages"));
         assert!(

@@ -1,5 +1,6 @@
 //! One loadgen client's thread: connect, join, read every line until its messages have all
-//! arrived or the phase ends, then hold the connection open until the whole run is over.
+//! arrived or the phase ends, then hold the connection open, reading on, until the whole run
+//! is over.
 //!
 //! Go counterpart: none; this is the other side of the original's `handleClient`. A sending
 //! client also starts one [`sender`] thread, because this thread spends
@@ -12,6 +13,7 @@ use crate::clock::{self, Clock, POLL};
 use crate::inbox::{Inbox, Stage};
 use crate::sender::{self, SendPlan};
 use crate::signals::{Progress, Signals, THREAD_STACK};
+use crossbeam_channel::{Receiver, TryRecvError};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::thread;
@@ -63,8 +65,30 @@ fn run(plan: ClientPlan, signals: Signals) {
     let _ = signals.progress.send(Progress::Finished(tally, error));
     // Hold the connection until everyone is done, so a finished client's leave notice never
     // reaches clients still counting; then dropping `connection` closes the socket.
-    let _ = signals.finish.recv();
-    drop(connection);
+    match connection {
+        Some(mut reader) => read_until_finish(&mut reader, &signals.finish),
+        None => drop(signals.finish.recv()),
+    }
+}
+
+/// Reads and throws away whatever arrives until the run is over (`finish` dropped). A finished
+/// client keeps reading, as a person's client does: one that stopped would be dropped by the
+/// server as gone once the room's traffic (an attack's, say) filled its socket, and a sender's
+/// connection with it.
+fn read_until_finish(reader: &mut BufReader<TcpStream>, finish: &Receiver<()>) {
+    while let Err(TryRecvError::Empty) = finish.try_recv() {
+        match reader.fill_buf() {
+            Ok([]) => break,
+            Ok(bytes) => {
+                let n = bytes.len();
+                reader.consume(n);
+            }
+            Err(e) if clock::is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    // The connection ended first: hold nothing, but still end with everyone.
+    let _ = finish.recv();
 }
 
 /// Connects and sends the ID, after the prompt unless the server sends none.

@@ -61,6 +61,15 @@ fn nanos(duration: Duration) -> u64 {
     u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
 }
 
+/// A number of seconds on the command line (a phase bound, a pause): from a millisecond to a
+/// day. Here rather than in [`crate::args`] because the attack's options use it too.
+pub fn seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(x) if (0.001..=86400.0).contains(&x) => Ok(Duration::from_secs_f64(x)),
+        _ => Err("expected a number of seconds from 0.001 to 86400".to_string()),
+    }
+}
+
 /// True for the error a read or write returns when its [`POLL`] timeout passed.
 pub fn is_timeout(error: &io::Error) -> bool {
     matches!(

@@ -4,7 +4,8 @@
 //! Threads, named like the server's: one `client-<id>` thread per reading client, blocked in
 //! `read` most of its life; one `sender-<n>` thread per sending client, writing on a clone of
 //! the same socket; a `probe` thread sampling the server's `/proc` entry; and the coordinator
-//! (the caller of [`run::run`]) waiting on one channel of [`signals::Progress`].
+//! (the caller of [`run::run`]) waiting on one channel of [`signals::Progress`]. With an attack
+//! (`--trickle`, `--churn`), the attackers' threads too: see [`attack`].
 //!
 //! Why a thread per client rather than one thread multiplexing sockets: std has no readiness
 //! API (`epoll`) and the project takes no async runtime, and a blocked thread costs only its
@@ -20,7 +21,13 @@
 //! - [`sender`]: one sending client's writer thread. [`payload`]: the stamp in each message.
 //! - [`signals`]: what every client and sender thread shares with the coordinator.
 //! - [`tracker`]: the coordinator's running totals.
-//! - [`probe`]: the server's RSS, threads and open files, from `/proc`.
+//! - [`attack`]: members who use the server's limits against the room while the others
+//!   measure it; [`attack_args`] their options. [`trickle`]: one that reads slowly and comes
+//!   back when dropped. [`churn`]: waves of members that paste and never read.
+//!   [`source`]: the loopback addresses they connect from. [`attack_shared`]: what they share
+//!   with the coordinator. [`attack_tally`]: what they counted.
+//! - [`probe`]: the server's RSS, threads and open files, from `/proc`. [`server_watch`]: what
+//!   the server used during the run, and its memory after a quiet pause.
 //! - [`stats`]: percentiles and rates. [`report`]: one run's results as a table or JSON.
 //! - [`saved`]: the runs and curves loadgen saved, read back.
 //! - [`table`]: several saved runs, ours and the Go original's, as one table with ratios.
@@ -29,6 +36,11 @@
 //!   as an SVG picture (`--plot`), with `plotters`.
 
 pub mod args;
+pub mod attack;
+pub mod attack_args;
+pub mod attack_shared;
+pub mod attack_tally;
+pub mod churn;
 pub mod client;
 pub mod clock;
 pub mod curve;
@@ -41,7 +53,10 @@ pub mod report;
 pub mod run;
 pub mod saved;
 pub mod sender;
+pub mod server_watch;
 pub mod signals;
+pub mod source;
 pub mod stats;
 pub mod table;
 pub mod tracker;
+pub mod trickle;

@@ -5,6 +5,7 @@
 //! what a benchmark records and what it shows cannot drift apart.
 
 use crate::args::Options;
+use crate::attack_tally::AttackTally;
 use crate::curve::Curve;
 use crate::stats::Latency;
 use std::fmt::Write;
@@ -31,8 +32,13 @@ pub struct Report {
     pub window: Duration,
     pub deliveries_per_s: f64,
     pub latency: Option<Latency>,
+    /// The share of the expected deliveries that arrived within [`crate::stats::ON_TIME`]
+    /// (the missing count as late); `None` when none were expected.
+    pub on_time: Option<f64>,
     /// The most `left the chat` notices one client saw: stalled clients the server dropped.
     pub dropped: u64,
+    /// What the `--trickle` and `--churn` attackers counted, when there were any.
+    pub attack: Option<AttackTally>,
     pub server: Option<ServerUse>,
     /// The latency distribution, for `--latencies`; `None` when nothing was delivered.
     pub curve: Option<Curve>,
@@ -46,6 +52,9 @@ pub struct ServerUse {
     /// How long after the run the server took to close every connection; `None` if it had not
     /// within the timeout.
     pub teardown: Option<Duration>,
+    pub rss_before_kib: Option<u64>,
+    /// After the teardown and `--quiet` seconds more; `None` without `--quiet`.
+    pub rss_quiet_kib: Option<u64>,
 }
 
 impl Report {
@@ -79,7 +88,7 @@ impl Report {
             |pick: fn(&Latency) -> Duration| self.latency.map(|l| pick(&l).as_secs_f64() * 1000.0);
         let server = |pick: fn(&ServerUse) -> Option<f64>| self.server.and_then(|s| pick(&s));
         let members = (self.scenario.clients + self.scenario.stalled) as f64;
-        vec![
+        let mut numbers = vec![
             ("clients", Some(self.scenario.clients as f64)),
             ("senders", Some(self.scenario.senders as f64)),
             ("messages", Some(self.scenario.messages as f64)),
@@ -100,6 +109,7 @@ impl Report {
             ("p99_ms", ms(|l| l.p99)),
             ("p999_ms", ms(|l| l.p999)),
             ("max_ms", ms(|l| l.max)),
+            ("on_time_1s", self.on_time),
             ("dropped", Some(self.dropped as f64)),
             ("rss_mib", server(|s| Some(s.peak_rss_kib as f64 / 1024.0))),
             (
@@ -111,7 +121,11 @@ impl Report {
                 "teardown_s",
                 server(|s| s.teardown.map(|d| d.as_secs_f64())),
             ),
-        ]
+            ("rss_before_mib", server(|s| mib(s.rss_before_kib))),
+            ("rss_quiet_mib", server(|s| mib(s.rss_quiet_kib))),
+        ];
+        numbers.extend(self.attack.unwrap_or_default().numbers());
+        numbers
     }
 
     /// The table a person reads after one run.
@@ -177,6 +191,10 @@ impl Report {
             );
             rows.push(("latency p50/p99/p99.9/max", text));
         }
+        if let Some(share) = self.on_time {
+            rows.push(("delivered within 1 s", format!("{:.1}%", share * 100.0)));
+        }
+        rows.extend(self.attack.iter().flat_map(AttackTally::rows));
         if self.scenario.stalled > 0 {
             rows.push((
                 "stalled dropped",
@@ -193,12 +211,22 @@ impl Report {
             rows.push(("server peak RSS", rss));
             rows.push(("server peak threads", s.peak_threads.to_string()));
             rows.push(("server teardown", secs(s.teardown)));
+            let mib = |kib| mib(kib).map_or("-".into(), |m| format!("{m:.1} MiB"));
+            rows.push(("server RSS before", mib(s.rss_before_kib)));
+            if self.scenario.attack.quiet.is_some() {
+                rows.push(("server RSS after quiet", mib(s.rss_quiet_kib)));
+            }
         }
         if let Some(first) = &self.first_failure {
             rows.push(("failures", format!("{} (first: {first})", self.failures)));
         }
         rows
     }
+}
+
+/// KiB as MiB, for what may not have been measured.
+fn mib(kib: Option<u64>) -> Option<f64> {
+    kib.map(|kib| kib as f64 / 1024.0)
 }
 
 /// Three decimals are more than any of these measurements can resolve.
@@ -257,7 +285,9 @@ mod tests {
         assert!(json.contains("\"clients\":4,"), "{json}");
         assert!(json.contains("\"deliveries_per_s\":1234.568,"), "{json}");
         assert!(json.contains("\"p99_ms\":null,"), "{json}");
-        assert!(json.ends_with("\"teardown_s\":null}"), "{json}");
+        assert!(json.contains("\"teardown_s\":null,"), "{json}");
+        assert!(json.contains("\"on_time_1s\":null,"), "{json}");
+        assert!(json.ends_with("\"churn_pasted\":0}"), "{json}");
     }
 
     #[test]

@@ -7,21 +7,28 @@
 //! 2. **join**: one thread per client connects, joins, and reads until it knows every member of
 //!    the run. *connect* is until every client has its user list; *join* until every client has
 //!    seen every join (about N²/2 lines for the server to deliver).
-//! 3. **send**: the start signal releases every sender at once; with `--rate`, each sender's first
-//!    message is offset by its share of one interval (unless `--lockstep`). The phase's bound is
-//!    the time the plan needs at `--rate`, plus the timeout.
+//! 3. **send**: with `--trickle` or `--churn`, the attack starts ([`crate::attack`]) and, for
+//!    a trickle, the senders wait until every attacker has joined once (at most
+//!    [`attack::RAMP`]). Then the start signal releases every sender at once; with `--rate`, each
+//!    sender's first message is offset by its share of one interval (unless `--lockstep`). The
+//!    phase's bound is the time the plan needs at `--rate`, plus the timeout. The attack stops
+//!    when the last sender is done.
 //! 4. **drain**: every client reads until it has all the messages meant for it.
 //! 5. **teardown**: every connection is closed at once and, given `--server-pid`, loadgen waits
-//!    for the server to close its ends, so the next scenario starts on a quiet server.
+//!    for the server to close its ends, so the next scenario starts on a quiet server; with
+//!    `--quiet`, it then waits that long and samples the server's memory again.
 
 use crate::args::Options;
+use crate::attack::{self, Attack};
+use crate::attack_tally::AttackTally;
 use crate::client::{self, ClientPlan};
 use crate::clock::Clock;
 use crate::curve::Curve;
 use crate::inbox::{Inbox, Names};
 use crate::probe::{self, Probe};
-use crate::report::{Report, ServerUse};
+use crate::report::Report;
 use crate::sender::SendPlan;
+use crate::server_watch;
 use crate::signals::{Progress, Signals};
 use crate::stats;
 use crate::tracker::Tracker;
@@ -29,7 +36,6 @@ use crossbeam_channel::{Receiver, Sender};
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::Arc;
-use std::thread;
 use std::time::{Duration, Instant};
 
 /// How long the coordinator waits, after a phase times out, for every client to notice the
@@ -39,13 +45,11 @@ const GRACE: Duration = Duration::from_secs(2);
 /// Runs one scenario and reports it. An error means the run could not start at all.
 pub fn run(options: &Options) -> Result<Report, String> {
     let addr = resolve(&options.addr)?;
-    let names = Names::new(
-        &format!("lg{}-", std::process::id()),
-        options.clients,
-        options.stalled,
-    );
+    let prefix = format!("lg{}-", std::process::id());
+    let names = Names::new(&prefix, options.clients, options.stalled);
     let clock = Arc::new(Clock::new(options.timeout));
     let files_before = options.server_pid.and_then(probe::open_files);
+    let rss_before = options.server_pid.and_then(probe::sample);
     let probe = match options.server_pid {
         Some(pid) => Some(Probe::start(pid).map_err(|e| format!("starting the probe: {e}"))?),
         None => None,
@@ -68,7 +72,8 @@ pub fn run(options: &Options) -> Result<Report, String> {
         return Err(error);
     }
     let mut tracker = Tracker::default();
-    let phases = run_phases(options, &clock, &events, start_gate, &mut tracker);
+    let attack = || Attack::begin(options, addr, &prefix, &clock);
+    let phases = run_phases(options, &clock, attack, &events, start_gate, &mut tracker);
     clock.stop();
     let everyone = options.clients;
     tracker.wait_for(&events, Instant::now() + GRACE, |t| t.finished == everyone);
@@ -77,21 +82,29 @@ pub fn run(options: &Options) -> Result<Report, String> {
     drop(finish_gate);
     drop(stalled);
     if let (Some(probe), Some(pid)) = (probe, options.server_pid) {
-        report.server = Some(server_use(probe, pid, files_before, options.timeout));
+        let before = server_watch::Before {
+            files: files_before,
+            rss_kib: rss_before.map(|s| s.rss_kib),
+        };
+        report.server = Some(server_watch::finish(probe, pid, before, options));
     }
     Ok(report)
 }
 
-/// What the phases found: how the run ended, when everyone was ready, when sending began.
+/// What the phases found: how the run ended, when everyone was ready, when sending began, and
+/// what the attackers counted, if there were any.
 struct Phases {
     status: String,
     join: Option<u64>,
     send_start: Option<u64>,
+    attack: Option<AttackTally>,
 }
 
+/// `attack` starts the run's attack, if it has one, when the send phase begins.
 fn run_phases(
     options: &Options,
     clock: &Clock,
+    attack: impl FnOnce() -> Result<Option<Attack>, String>,
     events: &Receiver<Progress>,
     start_gate: Sender<()>,
     tracker: &mut Tracker,
@@ -101,6 +114,7 @@ fn run_phases(
         status: "ok".into(),
         join: None,
         send_start: None,
+        attack: None,
     };
     let failed = |t: &Tracker| !t.errors.is_empty();
     let ready = tracker.wait_for(events, deadline(clock, options.timeout), |t| {
@@ -115,10 +129,23 @@ fn run_phases(
     let planned = options.rate.map_or(Duration::ZERO, |rate| {
         Duration::from_secs_f64(options.messages as f64 / rate)
     });
-    let until = deadline(clock, planned + options.timeout);
+    let ramp = match options.attack.trickle {
+        0 => Duration::ZERO,
+        _ => attack::RAMP,
+    };
+    let until = deadline(clock, ramp + planned + options.timeout);
+    let attack = match attack() {
+        Ok(attack) => attack,
+        Err(error) => {
+            phases.status = error;
+            return phases;
+        }
+    };
     phases.send_start = Some(clock.now());
     drop(start_gate);
-    if !tracker.wait_for(events, until, |t| t.senders_done == s) {
+    let sent = tracker.wait_for(events, until, |t| t.senders_done == s);
+    phases.attack = attack.map(Attack::stop);
+    if !sent {
         phases.status = stopped("send", tracker.senders_done, s, "senders done", tracker);
         return phases;
     }
@@ -173,6 +200,7 @@ fn measure(
         lost: expected.saturating_sub(tracker.received),
         window,
         deliveries_per_s: stats::per_second(tracker.received, window),
+        on_time: stats::share_within(&tracker.latencies, stats::ON_TIME, expected),
         latency: stats::summarize(tracker.latencies.clone()),
         curve: Curve::from_nanos(
             &options.label,
@@ -180,6 +208,7 @@ fn measure(
             tracker.latencies.clone(),
         ),
         dropped: tracker.most_left,
+        attack: phases.attack,
         server: None,
     }
 }
@@ -240,31 +269,6 @@ fn start_offset(options: &Options, index: usize) -> Duration {
             Duration::from_secs_f64(index as f64 / options.senders as f64 / rate)
         }
         _ => Duration::ZERO,
-    }
-}
-
-/// Stops the probe, then waits (bounded) until the server holds no more files than before the
-/// run, which is when it has closed every connection of this run.
-fn server_use(probe: Probe, pid: u32, files_before: Option<usize>, timeout: Duration) -> ServerUse {
-    let peak = probe.finish();
-    let closing = Instant::now();
-    let mut teardown = None;
-    while let Some(before) = files_before {
-        match probe::open_files(pid) {
-            Some(now) if now > before && closing.elapsed() < timeout => {
-                thread::sleep(probe::INTERVAL)
-            }
-            Some(now) if now > before => break,
-            _ => {
-                teardown = Some(closing.elapsed());
-                break;
-            }
-        }
-    }
-    ServerUse {
-        peak_rss_kib: peak.rss_kib,
-        peak_threads: peak.threads,
-        teardown,
     }
 }
 

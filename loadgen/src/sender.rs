@@ -84,13 +84,19 @@ fn pace(began: Instant, seq: u64, rate: f64) {
 
 /// `write_all`, except that a server which stops reading ends it at the phase's deadline.
 fn write_before_deadline(stream: &TcpStream, bytes: &[u8], clock: &Clock) -> io::Result<()> {
+    write_until(stream, bytes, || clock.expired())
+}
+
+/// `write_all` on a socket with a write timeout ([`POLL`]), which gives up at the first timeout
+/// after `give_up` says so, instead of waiting forever on a server that stopped reading.
+pub fn write_until(stream: &TcpStream, bytes: &[u8], give_up: impl Fn() -> bool) -> io::Result<()> {
     let mut stream = stream;
     let mut written = 0;
     while written < bytes.len() {
         match stream.write(&bytes[written..]) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
             Ok(n) => written += n,
-            Err(e) if clock::is_timeout(&e) && clock.expired() => return Err(e),
+            Err(e) if clock::is_timeout(&e) && give_up() => return Err(e),
             Err(e) if clock::is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }

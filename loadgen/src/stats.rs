@@ -38,6 +38,19 @@ pub fn percentile(sorted: &[u64], permille: usize) -> Option<u64> {
     Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
 
+/// A delivery later than this is late for a person in a chat: issue 24's bar is that 90% of a
+/// healthy talker's lines reach every healthy reader within it, under attack.
+pub const ON_TIME: Duration = Duration::from_secs(1);
+
+/// The share of `expected` deliveries that arrived within `limit` (latencies in nanoseconds, in
+/// any order). A delivery that never arrived counts as late, so a room that delivers nothing
+/// scores 0, not "no data". `None` when nothing was expected.
+pub fn share_within(nanos: &[u64], limit: Duration, expected: u64) -> Option<f64> {
+    let limit = u64::try_from(limit.as_nanos()).unwrap_or(u64::MAX);
+    let on_time = nanos.iter().filter(|&&n| n <= limit).count() as f64;
+    (expected > 0).then(|| on_time / expected as f64)
+}
+
 /// Events per second over a window; zero for an empty window rather than infinity.
 pub fn per_second(count: u64, window: Duration) -> f64 {
     if window.is_zero() {
@@ -74,6 +87,16 @@ mod tests {
         assert_eq!(summary.p50, Duration::from_nanos(20));
         assert_eq!(summary.max, Duration::from_nanos(30));
         assert_eq!(summarize(Vec::new()), None);
+    }
+
+    #[test]
+    fn the_share_on_time_counts_the_missing_as_late() {
+        let second = Duration::from_secs(1);
+        let nanos = [5, 1_000_000_000, 1_000_000_001, 30_000_000_000];
+        assert_eq!(share_within(&nanos, second, 4), Some(0.5));
+        assert_eq!(share_within(&nanos, second, 8), Some(0.25));
+        assert_eq!(share_within(&[], second, 120), Some(0.0));
+        assert_eq!(share_within(&[], second, 0), None);
     }
 
     #[test]

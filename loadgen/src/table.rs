@@ -39,25 +39,47 @@ const SPREAD_COLUMNS: &[(&str, &str, bool)] = &[
     ("p99 range", "p99_ms_range", false),
 ];
 
+/// Columns shown when a run had attackers (`--trickle`, `--churn`): what share of the healthy
+/// deliveries came within 1 s, what the attackers counted, and the server's memory after the
+/// quiet pause.
+const ATTACK_COLUMNS: &[(&str, &str, bool)] = &[
+    ("<=1 s", "on_time_1s", true),
+    ("trickle", "trickle", false),
+    ("reconnects", "attack_reconnects", false),
+    ("att. dropped", "attack_drops", false),
+    ("refused", "attack_refused", false),
+    ("churn", "churn", false),
+    ("RSS before", "rss_before_mib", true),
+    ("RSS quiet", "rss_quiet_mib", true),
+];
+
+/// The keys that say a run had attackers.
+const ATTACK_KEYS: [&str; 2] = ["trickle", "churn"];
+
+fn positive(run: &Run, key: &str) -> bool {
+    run.get(key)
+        .and_then(|v| v.parse::<f64>().ok())
+        .is_some_and(|x| x > 0.0)
+}
+
 /// The table for one file's runs, or two files' runs paired by scenario with a ratio row. A
 /// scenario run several times is one row of medians ([`medians`]), with its spread.
 pub fn render(first: &[Run], second: Option<&[Run]>) -> String {
     let first = medians(first);
     let second = second.map(medians);
-    let repeated = first
-        .iter()
-        .chain(second.iter().flatten())
-        .any(|run| run.get("runs").is_some_and(|n| n != "1"));
-    let columns: Vec<(&str, &str, bool)> = match repeated {
-        // Status last: it is the one column that can be long.
-        true => COLUMNS[..COLUMNS.len() - 1]
-            .iter()
-            .chain(SPREAD_COLUMNS)
-            .chain(&COLUMNS[COLUMNS.len() - 1..])
-            .copied()
-            .collect(),
-        false => COLUMNS.to_vec(),
-    };
+    let all = || first.iter().chain(second.iter().flatten());
+    let repeated = all().any(|run| run.get("runs").is_some_and(|n| n != "1"));
+    let attacked = all().any(|run| ATTACK_KEYS.iter().any(|key| positive(run, key)));
+    // Status last: it is the one column that can be long.
+    let (status, measures) = COLUMNS.split_last().expect("the table has columns");
+    let mut columns: Vec<(&str, &str, bool)> = measures.to_vec();
+    if repeated {
+        columns.extend(SPREAD_COLUMNS);
+    }
+    if attacked {
+        columns.extend(ATTACK_COLUMNS);
+    }
+    columns.push(*status);
     let mut rows: Vec<Vec<String>> = vec![columns.iter().map(|c| c.0.to_string()).collect()];
     for run in &first {
         rows.push(cells(&columns, run));
@@ -141,6 +163,26 @@ mod tests {
         assert!(lines[1].contains("ours") && lines[2].contains("go"));
         assert!(
             lines[3].contains("ratio") && lines[3].contains("4.00x"),
+            "{table}"
+        );
+        assert!(
+            !lines[0].contains("<=1 s"),
+            "no attack, no attack columns: {table}"
+        );
+    }
+
+    #[test]
+    fn an_attacked_run_shows_the_attack_columns() {
+        let quiet = parse_object(r#"{"label":"burst","trickle":0,"status":"ok"}"#);
+        let attacked = parse_object(
+            r#"{"label":"trickle","trickle":48,"on_time_1s":0.05,"attack_reconnects":5,"status":"ok"}"#,
+        );
+        let table = render(&[quiet.expect("valid"), attacked.expect("valid")], None);
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[0].contains("<=1 s  trickle  reconnects"), "{table}");
+        assert!(lines[0].ends_with("status"), "{table}");
+        assert!(
+            lines[2].contains("0.05") && lines[2].contains("48"),
             "{table}"
         );
     }
