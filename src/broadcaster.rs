@@ -105,7 +105,7 @@ pub const QUIET: Duration = Duration::from_secs(1);
 /// a service manager or a person pressing Ctrl-C will wait.
 pub const STOP_GRACE: Duration = Duration::from_secs(1);
 
-/// What waiting for an event gives: an event, or a timeout (or the end of every sender).
+/// What waiting for an event gives: an event, or a timeout.
 type Received = Result<Event, RecvTimeoutError>;
 
 /// The broadcaster's own state: nothing here is shared, so nothing here needs a lock.
@@ -162,7 +162,8 @@ impl Broadcaster {
         }
         let busy = self.queues.any_waiting() || !self.farewells.is_empty();
         select! {
-            recv(events) -> event => Some(event.map_err(|_| RecvTimeoutError::Disconnected)),
+            // Every sender gone (only after the stop, or if the acceptor died): as good as a stop.
+            recv(events) -> event => event.ok().map(Ok),
             recv(stop.done()) -> _ => None,
             default(if busy { RETRY_TICK } else { QUIET }) => {
                 if !busy {
