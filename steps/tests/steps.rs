@@ -8,12 +8,11 @@
 
 mod subjects;
 
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::thread;
 use std::time::Duration;
 use subjects::common::{self, Arrival, Client, kernel_capacity};
+use subjects::provoke::{FREEZE_WAIT, a_newcomers_first_line, paced_talker};
 use subjects::{COLUMNS, Limits, SUBJECTS, room, start};
 
 /// Each flaw of the Go original, and what each server does with it, in the order of
@@ -98,10 +97,6 @@ const FLAWS: [(&str, [&str; 6]); 8] = [
     ),
 ];
 
-/// How long a healthy reader waits for the next line before calling the room frozen. Generous
-/// against a busy machine: a room that is not frozen sends the next line in microseconds.
-const FREEZE_WAIT: Duration = Duration::from_secs(3);
-
 /// The ID timeout given to the servers that have one (step 4's `-id-timeout`, ours'
 /// `--id-timeout`), and how long a silent connection is watched: four times as long.
 const ID_TIMEOUT: Duration = Duration::from_millis(500);
@@ -113,24 +108,6 @@ const MAX_CLIENTS: usize = 2;
 /// How long a client listens to conclude that a message will not reach it, after a witness in
 /// the same room has received that message: the broadcaster was already at it.
 const GHOST_WAIT: Duration = Duration::from_millis(300);
-
-/// How many newcomers join, each during a burst of Omar's, to catch a user list that arrives
-/// after a message. Where the race exists it is decided by which of two threads reaches the
-/// socket first: in 24 runs of the Go original and of step 1 on 2 shared cores (a third of them
-/// beside a CPU hog) it showed after 2 to 289 joins, about 60 on average, so 1,000 leave it one
-/// chance in millions to hide. Where it does not exist, none of the 1,000 may show it.
-const RACE_TRIES: usize = 1000;
-
-/// The lines Omar sends as each newcomer joins: enough to keep the broadcaster busy through the
-/// join, and far fewer than any send queue here holds (step 3: 4,096 lines), so that a newcomer
-/// whose thread is slow to start on a busy machine is never dropped for it.
-const BURST_LINES: usize = 64;
-
-/// How many 1 KB lines the talker of the stall test may be ahead of the healthy reader: well
-/// under what any server here tolerates of a reader that is behind (ours: 256 KiB beyond the
-/// socket buffers; step 3: 4,096 lines), so that only the stalled client is ever dropped, even on
-/// a machine so busy that the test's reader runs far slower than the talker.
-const TALKER_LEAD: usize = 128;
 
 /// Step 3's send queue in lines (`SEND_QUEUE_LINES` in steps/3-queues/server.rs): a stalled
 /// client is dropped only once this many lines wait for it beyond what the kernel holds.
@@ -153,20 +130,7 @@ fn a_client_that_stops_reading() {
         let talker = Client::join_seen_by(addr, "talker", &mut [&mut sarah]);
         sleepy.shrink_receive_buffer();
         let count = kernel_capacity() / 1000 + STEP_3_QUEUE_LINES + 1000;
-        let mut stream = talker.stream.try_clone().expect("a second descriptor");
-        // The talker keeps at most TALKER_LEAD lines ahead of what Sarah has read: one credit per
-        // line she reads. Sarah is never far behind, so only Sleepy's backlog grows.
-        let (credit, credits) = crossbeam_channel::unbounded();
-        (0..TALKER_LEAD).for_each(|_| credit.send(()).expect("the talker holds credits"));
-        // Not joined: in a frozen room it waits for a credit until this test drops `credit`.
-        thread::spawn(move || {
-            for n in 0..count {
-                let line = format!("{n} {}\n", "p".repeat(1000));
-                if credits.recv().is_err() || stream.write_all(line.as_bytes()).is_err() {
-                    return;
-                }
-            }
-        });
+        let credit = paced_talker(&talker, count);
         let (mut received, mut sleepy_left) = (0, false);
         while received < count {
             match sarah.next_within(FREEZE_WAIT) {
@@ -191,30 +155,15 @@ fn a_client_that_stops_reading() {
 }
 
 /// Newcomers join one after another, and as each sends its ID, Omar sends a burst of
-/// [`BURST_LINES`] lines; each newcomer's first line after its ID is either its user list or a
+/// `BURST_LINES` lines; each newcomer's first line after its ID is either its user list or a
 /// broadcast that overtook it.
 #[test]
 fn a_newcomers_user_list() {
-    check_flaw("a newcomer's user list", Limits::NONE, |addr| {
-        let (mut omar, _) = Client::join(addr, "Omar");
-        // Omar reads everything sent to him (the newcomers' joins and leaves), so that no server
-        // ever waits for him.
-        let mut omar_reads = omar.stream.try_clone().expect("a second descriptor");
-        thread::spawn(move || std::io::copy(&mut omar_reads, &mut std::io::sink()));
-        let burst = "flood\n".repeat(BURST_LINES);
-        for n in 0..RACE_TRIES {
-            let mut newcomer = Client::connect(addr);
-            newcomer.send(&format!("Ahmed{n}"));
-            omar.send_raw(burst.as_bytes());
-            // Anything before the list (one of Omar's lines, the notice of Omar's own join or of
-            // an earlier newcomer's) is a broadcast that overtook it.
-            if !newcomer.read_line().starts_with("** ") {
-                println!("late after {n} joins");
-                return "may come late";
-            }
-        }
-        "first"
-    });
+    check_flaw(
+        "a newcomer's user list",
+        Limits::NONE,
+        a_newcomers_first_line,
+    );
 }
 
 /// Sarah, a witness and Omar are in the room; a second Omar joins; the first leaves. Is the

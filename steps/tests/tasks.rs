@@ -6,12 +6,11 @@
 
 mod subjects;
 
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::thread;
 use std::time::Duration;
 use subjects::common::{self, Arrival, Client, kernel_capacity};
+use subjects::provoke::{FREEZE_WAIT, a_newcomers_first_line, paced_talker};
 use subjects::{room, start_tasks};
 use tasks::BROADCAST_CAPACITY;
 
@@ -27,23 +26,10 @@ const FLAWS: [(&str, &str, &str); 3] = [
 /// The chapter's headings: the flaw, the mirror, the mirror in tokio.
 const COLUMNS: [&str; 3] = ["flaw", "step 1 (threads)", "tokio (tasks)"];
 
-/// How long a healthy reader waits for the next line before calling the room frozen (as in
-/// `steps.rs`): a room that is not frozen sends the next line in microseconds.
-const FREEZE_WAIT: Duration = Duration::from_secs(3);
-
 /// How long the stalled client, reading again, waits for a next line before concluding that it
 /// has everything it will get: the server wrote the last line already (the healthy reader has
 /// it), and only the kernel's buffers stand between.
 const CATCH_UP_WAIT: Duration = Duration::from_secs(2);
-
-/// How many 1 KB lines the talker may be ahead of the healthy reader (as in `steps.rs`): far
-/// under [`BROADCAST_CAPACITY`], so that only the stalled client ever falls that far behind.
-const TALKER_LEAD: usize = 128;
-
-/// How many newcomers join during a burst of Omar's, to catch a user list that comes late: the
-/// mirror shows it within 300 joins (`RACE_TRIES` in `steps.rs`), so none of 1,000 may show it.
-const RACE_TRIES: usize = 1000;
-const BURST_LINES: usize = 64;
 
 /// A client stops reading (its receive buffer shrunk to 4 KiB) while a talker sends more than
 /// the kernel and the broadcast channel can hold for it. The healthy reader must get every line
@@ -81,23 +67,6 @@ fn a_client_that_stops_reading() {
     });
 }
 
-/// A talker that sends `count` numbered lines of 1 KB, at most [`TALKER_LEAD`] ahead of the
-/// reader, who sends one credit per line read.
-fn paced_talker(talker: &Client, count: usize) -> crossbeam_channel::Sender<()> {
-    let mut stream = talker.stream.try_clone().expect("a second descriptor");
-    let (credit, credits) = crossbeam_channel::unbounded();
-    (0..TALKER_LEAD).for_each(|_| credit.send(()).expect("the talker holds credits"));
-    thread::spawn(move || {
-        for n in 0..count {
-            let line = format!("{n} {}\n", "p".repeat(1000));
-            if credits.recv().is_err() || stream.write_all(line.as_bytes()).is_err() {
-                return;
-            }
-        }
-    });
-    credit
-}
-
 /// The stalled client reads again: the numbers of the talker's lines it gets, until none comes
 /// within [`CATCH_UP_WAIT`]. It is never told that it lost any, nor dropped.
 fn catch_up(sleepy: &mut Client) -> Vec<usize> {
@@ -119,26 +88,10 @@ fn catch_up(sleepy: &mut Client) -> Vec<usize> {
 }
 
 /// Newcomers join one after another, and as each sends its ID, Omar sends a burst of
-/// [`BURST_LINES`] lines: is a newcomer's first line its user list?
+/// `BURST_LINES` lines: is a newcomer's first line its user list?
 #[test]
 fn a_newcomers_user_list() {
-    check_tasks("a newcomer's user list", |addr| {
-        let (omar, _) = Client::join(addr, "Omar");
-        // Omar reads everything sent to him, so that nobody falls behind.
-        let mut omar_reads = omar.stream.try_clone().expect("a second descriptor");
-        thread::spawn(move || std::io::copy(&mut omar_reads, &mut std::io::sink()));
-        let mut omar = omar;
-        let burst = "flood\n".repeat(BURST_LINES);
-        for n in 0..RACE_TRIES {
-            let mut newcomer = Client::connect(addr);
-            newcomer.send(&format!("Ahmed{n}"));
-            omar.send_raw(burst.as_bytes());
-            if !newcomer.read_line().starts_with("** ") {
-                return "may come late";
-            }
-        }
-        "first"
-    });
+    check_tasks("a newcomer's user list", a_newcomers_first_line);
 }
 
 /// Sarah, a witness and Omar are in the room; a second Omar joins; the first leaves. Does the

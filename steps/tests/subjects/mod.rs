@@ -9,6 +9,7 @@
 pub mod common;
 #[path = "../../../tests/common/go_original.rs"]
 pub mod go_original;
+pub mod provoke;
 pub mod shell;
 
 use common::program::Program;
